@@ -1,0 +1,94 @@
+# SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+#
+# SPDX-License-Identifier: Apache-2.0
+
+SHELL := /usr/bin/env bash -o pipefail
+
+REPO_ROOT     := $(shell pwd)
+BIN_DIR       := $(REPO_ROOT)/bin
+TOOLS_BIN_DIR := $(BIN_DIR)/tools
+MODULE        := github.com/gardener-community/gardener-extension-acl
+VERSION       ?= $(shell cat VERSION 2>/dev/null || echo v0.0.0-dev)
+GIT_COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LD_FLAGS      := -X $(MODULE)/pkg/version.Version=$(VERSION) -X $(MODULE)/pkg/version.GitCommit=$(GIT_COMMIT)
+
+# Packages that need the real API servers live under test/; everything else is a unit test.
+UNIT_PACKAGES        := ./cmd/... ./pkg/...
+INTEGRATION_PACKAGES := ./test/...
+# Short fuzz runs keep the fuzzers honest in every test run; run `make fuzz FUZZ_TIME=10m` for a longer session.
+FUZZ_TIME ?= 10s
+
+GOIMPORTS      := $(TOOLS_BIN_DIR)/goimports
+DEEPCOPY_GEN   := $(TOOLS_BIN_DIR)/deepcopy-gen
+CONVERSION_GEN := $(TOOLS_BIN_DIR)/conversion-gen
+DEFAULTER_GEN  := $(TOOLS_BIN_DIR)/defaulter-gen
+
+.PHONY: all
+all: check build test
+
+#########################################
+# Build                                 #
+#########################################
+
+.PHONY: build
+build:
+	@mkdir -p $(BIN_DIR)
+	go build -ldflags "$(LD_FLAGS)" -o $(BIN_DIR)/ ./cmd/...
+
+#########################################
+# Tests                                 #
+#########################################
+
+.PHONY: envtest-assets
+envtest-assets:
+	@hack/prepare-envtest.sh >/dev/null
+
+.PHONY: test
+test: build test-unit fuzz-short test-integration
+
+.PHONY: test-unit
+test-unit:
+	go test -race -count=1 $(UNIT_PACKAGES)
+
+.PHONY: test-integration
+test-integration: envtest-assets
+	KUBEBUILDER_ASSETS="$$(hack/prepare-envtest.sh 2>/dev/null)" go test -count=1 -timeout 30m $(INTEGRATION_PACKAGES)
+
+.PHONY: fuzz-short
+fuzz-short:
+	@hack/fuzz.sh $(FUZZ_TIME)
+
+.PHONY: fuzz
+fuzz:
+	@hack/fuzz.sh $(FUZZ_TIME)
+
+.PHONY: bench
+bench:
+	go test -run '^$$' -bench . -benchmem -count=1 $(UNIT_PACKAGES)
+
+#########################################
+# Code generation and checks            #
+#########################################
+
+$(GOIMPORTS) $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN): hack/tools/dev/go.mod
+	@mkdir -p $(TOOLS_BIN_DIR)
+	cd hack/tools/dev && go build -o $(TOOLS_BIN_DIR)/ golang.org/x/tools/cmd/goimports k8s.io/code-generator/cmd/deepcopy-gen k8s.io/code-generator/cmd/conversion-gen k8s.io/code-generator/cmd/defaulter-gen
+
+.PHONY: generate
+generate: $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN)
+	@hack/generate.sh $(TOOLS_BIN_DIR)
+
+.PHONY: check
+check: $(GOIMPORTS)
+	@hack/check.sh $(GOIMPORTS)
+
+.PHONY: demo
+demo:
+	@echo "make demo is not built yet: the garden-in-a-box demo lands with the packaging issue." >&2
+	@echo "Until then, 'make test' runs the real kube-apiserver, etcd and gardener-apiserver suites." >&2
+	@exit 1
+
+.PHONY: clean
+clean:
+	rm -rf $(BIN_DIR)
+	go clean -testcache

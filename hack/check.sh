@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+#
+# SPDX-License-Identifier: Apache-2.0
+
+# Fails when a Go file is not gofmt/goimports clean or go vet finds a problem. Usage: hack/check.sh GOIMPORTS_BINARY
+set -euo pipefail
+
+goimports="$1"
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${repo_root}"
+
+mapfile -t go_files < <(git ls-files --cached --others --exclude-standard '*.go')
+failed=0
+
+unformatted="$(gofmt -s -l "${go_files[@]}")"
+if [[ -n "${unformatted}" ]]; then
+  echo "These files are not gofmt -s clean (run gofmt -s -w):" >&2
+  echo "${unformatted}" >&2
+  failed=1
+fi
+
+unimported="$("${goimports}" -local github.com/gardener-community/gardener-extension-acl -l "${go_files[@]}")"
+if [[ -n "${unimported}" ]]; then
+  echo "These files do not follow the import grouping (run ${goimports} -local github.com/gardener-community/gardener-extension-acl -w):" >&2
+  echo "${unimported}" >&2
+  failed=1
+fi
+
+echo "Running go vet" >&2
+go vet ./... || failed=1
+
+exit "${failed}"

@@ -1,0 +1,58 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package acl
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+
+// ACLConfig restricts the source addresses that may reach a shoot's control plane.
+type ACLConfig struct {
+	metav1.TypeMeta
+
+	// Type is the source address that Envoy matches against the compiled rules.
+	Type PrincipalType
+	// Rules are the ALLOW and DENY rules. DENY always wins over ALLOW, whatever the order.
+	Rules []Rule
+}
+
+// Rule allows or denies a list of CIDRs.
+type Rule struct {
+	// Action is ALLOW or DENY.
+	Action Action
+	// CIDRs are IPv4 or IPv6 prefixes in canonical form.
+	CIDRs []string
+}
+
+// Action says whether a rule's CIDRs are allowed or denied.
+type Action string
+
+const (
+	// ActionAllow adds the rule's CIDRs to the allowed set.
+	ActionAllow Action = "ALLOW"
+	// ActionDeny removes the rule's CIDRs from the allowed set.
+	ActionDeny Action = "DENY"
+)
+
+// PrincipalType is the kind of source address Envoy matches, named after Envoy's RBAC principal fields.
+type PrincipalType string
+
+const (
+	// PrincipalTypeRemoteIP matches the client address after Envoy considered the PROXY protocol and X-Forwarded-For
+	// (the original client of a load balancer that proxies).
+	PrincipalTypeRemoteIP PrincipalType = "remote_ip"
+	// PrincipalTypeDirectRemoteIP matches the address of the peer that opened the connection to Envoy.
+	PrincipalTypeDirectRemoteIP PrincipalType = "direct_remote_ip"
+	// PrincipalTypeSourceIP is Envoy's deprecated name of direct_remote_ip. It is accepted for compatibility.
+	PrincipalTypeSourceIP PrincipalType = "source_ip"
+)
+
+// Actions lists every valid action, in the order used in messages.
+var Actions = []Action{ActionAllow, ActionDeny}
+
+// PrincipalTypes lists every valid principal type, in the order used in messages.
+var PrincipalTypes = []PrincipalType{PrincipalTypeRemoteIP, PrincipalTypeDirectRemoteIP, PrincipalTypeSourceIP}

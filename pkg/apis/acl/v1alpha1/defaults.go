@@ -1,0 +1,20 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package v1alpha1
+
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+func addDefaultingFuncs(scheme *runtime.Scheme) error {
+	return RegisterDefaults(scheme)
+}
+
+// SetDefaults_ACLConfig matches the original client address unless the shoot owner chose otherwise.
+func SetDefaults_ACLConfig(obj *ACLConfig) {
+	if obj.Type == "" {
+		obj.Type = PrincipalTypeRemoteIP
+	}
+}

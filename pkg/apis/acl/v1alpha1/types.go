@@ -1,0 +1,56 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+
+// ACLConfig restricts the source addresses that may reach a shoot's control plane. It is written into the
+// providerConfig of the Shoot's extension of type acl.
+type ACLConfig struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// Type is the source address that Envoy matches against the compiled rules: remote_ip (default; the original
+	// client, honouring the PROXY protocol), direct_remote_ip (the peer of the connection) or source_ip (deprecated
+	// alias of direct_remote_ip). Any letter case is accepted.
+	// +optional
+	Type PrincipalType `json:"type,omitempty"`
+	// Rules are the ALLOW and DENY rules. The allowed set is the union of all ALLOW CIDRs (or every address when there
+	// is no ALLOW rule) minus the union of all DENY CIDRs, whatever the order of the rules.
+	Rules []Rule `json:"rules"`
+}
+
+// Rule allows or denies a list of CIDRs.
+type Rule struct {
+	// Action is ALLOW or DENY, in any letter case.
+	Action Action `json:"action"`
+	// CIDRs are IPv4 or IPv6 prefixes in canonical form, e.g. 10.250.0.0/16 or 2001:db8::/32.
+	CIDRs []string `json:"cidrs"`
+}
+
+// Action says whether a rule's CIDRs are allowed or denied.
+type Action string
+
+const (
+	// ActionAllow adds the rule's CIDRs to the allowed set.
+	ActionAllow Action = "ALLOW"
+	// ActionDeny removes the rule's CIDRs from the allowed set.
+	ActionDeny Action = "DENY"
+)
+
+// PrincipalType is the kind of source address Envoy matches, named after Envoy's RBAC principal fields.
+type PrincipalType string
+
+const (
+	// PrincipalTypeRemoteIP matches the original client address (PROXY protocol and X-Forwarded-For considered).
+	PrincipalTypeRemoteIP PrincipalType = "remote_ip"
+	// PrincipalTypeDirectRemoteIP matches the address of the peer that opened the connection to Envoy.
+	PrincipalTypeDirectRemoteIP PrincipalType = "direct_remote_ip"
+	// PrincipalTypeSourceIP is Envoy's deprecated name of direct_remote_ip.
+	PrincipalTypeSourceIP PrincipalType = "source_ip"
+)

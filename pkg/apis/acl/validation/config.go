@@ -1,0 +1,262 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package validation
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+)
+
+// Result is the outcome of validating one providerConfig.
+type Result struct {
+	// Decoded is the decoded configuration; nil when the providerConfig is not a JSON object.
+	Decoded *Decoded
+	// Policy is the compiled allowed set; nil when there are errors.
+	Policy *policy.Policy
+	// Errors make the configuration invalid.
+	Errors field.ErrorList
+	// Warnings are returned alongside a valid or invalid configuration.
+	Warnings Warnings
+}
+
+// ValidateProviderConfig decodes, validates and compiles a providerConfig. root is the path of the providerConfig
+// (spec.extensions[i].providerConfig in a Shoot). oldRaw is the providerConfig before an update, nil on create: entries
+// that are not canonical but unambiguous are accepted with a warning when the old configuration had them already.
+func ValidateProviderConfig(raw, oldRaw []byte, root *field.Path, limits Limits) Result {
+	decoded, errs := Decode(raw, root)
+	result := Result{Decoded: decoded, Errors: errs}
+	if decoded == nil {
+		return result
+	}
+
+	v := &configValidator{decoded: decoded, root: root, oldRaw: oldRaw}
+	v.validate(limits)
+	result.Errors = append(result.Errors, v.errs...)
+	result.Warnings = v.warnings
+	if len(result.Errors) > 0 {
+		return result
+	}
+
+	compiled, err := policy.Compile(decoded.Config)
+	if err != nil {
+		// Unreachable for validated input; refusing is the safe answer if it ever happens.
+		result.Errors = append(result.Errors, field.InternalError(root, err))
+		return result
+	}
+	if compiled.Len() > limits.MaxCompiledPrefixes {
+		tooMany := field.TooMany(decoded.EntriesPath(root), compiled.Len(), limits.MaxCompiledPrefixes)
+		tooMany.Detail = fmt.Sprintf("the rules compile to %d prefixes, more than the maximum of %d: merge adjacent CIDRs or use fewer DENY exceptions inside ALLOW ranges", compiled.Len(), limits.MaxCompiledPrefixes)
+		result.Errors = append(result.Errors, tooMany)
+		return result
+	}
+	result.Policy = compiled
+	return result
+}
+
+// configValidator holds the state of one validation run.
+type configValidator struct {
+	decoded  *Decoded
+	root     *field.Path
+	oldRaw   []byte
+	oldCIDRs map[string]struct{}
+
+	errs     field.ErrorList
+	warnings Warnings
+}
+
+// entry is a parsed CIDR with the place it was written.
+type entry struct {
+	prefix      netip.Prefix
+	rule, index int
+}
+
+func (v *configValidator) validate(limits Limits) {
+	config := v.decoded.Config
+	v.validateType(config.Type)
+
+	if len(config.Rules) == 0 && !v.decoded.isUnreadable(v.decoded.RulesPath(v.root)) {
+		v.errs = append(v.errs, field.Required(v.decoded.RulesPath(v.root), `add at least one rule, e.g. {"action": "ALLOW", "cidrs": ["203.0.113.0/24"]}`))
+		return
+	}
+
+	total := 0
+	for _, rule := range config.Rules {
+		total += len(rule.CIDRs)
+	}
+	if total > limits.MaxEntries {
+		tooMany := field.TooMany(v.decoded.EntriesPath(v.root), total, limits.MaxEntries)
+		tooMany.Detail = fmt.Sprintf("the rules have %d CIDR entries, more than the maximum of %d: merge adjacent CIDRs into shorter prefixes", total, limits.MaxEntries)
+		v.errs = append(v.errs, tooMany)
+		// Parsing an oversized list would only repeat the same advice at a high cost.
+		return
+	}
+
+	allowEntries := make([]entry, 0, total)
+	var denyEntries []entry
+	for i, rule := range config.Rules {
+		rulePath := v.decoded.RulePath(v.root, i)
+		validAction := v.validateAction(rule, rulePath)
+
+		if len(rule.CIDRs) == 0 && !v.decoded.isUnreadable(rulePath.Child("cidrs")) {
+			switch rule.Action {
+			case acl.ActionAllow:
+				v.errs = append(v.errs, field.Required(rulePath.Child("cidrs"), "an ALLOW rule needs at least one CIDR, e.g. 203.0.113.0/24; without one it would deny every source"))
+			case acl.ActionDeny:
+				v.warn(rulePath.Child("cidrs"), "this DENY rule has no CIDRs and denies nothing: add CIDRs or remove the rule")
+			}
+		}
+
+		for j, text := range rule.CIDRs {
+			prefix, ok := v.validateCIDR(text, rulePath.Child("cidrs").Index(j))
+			if !ok || !validAction {
+				continue
+			}
+			e := entry{prefix: prefix, rule: i, index: j}
+			if rule.Action == acl.ActionAllow {
+				allowEntries = append(allowEntries, e)
+				if prefix.Bits() == 0 {
+					v.warn(rulePath.Child("cidrs").Index(j), fmt.Sprintf("allows every %s source: make sure this is intended, or list the networks that need access", family(prefix.Addr())))
+				}
+			} else {
+				denyEntries = append(denyEntries, e)
+			}
+		}
+	}
+
+	v.warnRedundant(allowEntries)
+	v.warnRedundant(denyEntries)
+}
+
+func (v *configValidator) validateType(principalType acl.PrincipalType) {
+	path := v.decoded.TypePath(v.root)
+	if v.decoded.isUnreadable(path) {
+		return
+	}
+	switch principalType {
+	case acl.PrincipalTypeRemoteIP, acl.PrincipalTypeDirectRemoteIP:
+	case acl.PrincipalTypeSourceIP:
+		v.warn(path, "source_ip is deprecated in Envoy: write direct_remote_ip, which matches the same address")
+	default:
+		v.errs = append(v.errs, field.NotSupported(path, principalType, acl.PrincipalTypes))
+	}
+}
+
+func (v *configValidator) validateAction(rule acl.Rule, rulePath *field.Path) bool {
+	path := rulePath.Child("action")
+	switch {
+	case v.decoded.isUnreadable(path):
+		return false
+	case rule.Action == acl.ActionAllow || rule.Action == acl.ActionDeny:
+		return true
+	case rule.Action == "":
+		v.errs = append(v.errs, field.Required(path, "write ALLOW or DENY"))
+	default:
+		v.errs = append(v.errs, field.NotSupported(path, rule.Action, acl.Actions))
+	}
+	return false
+}
+
+// validateCIDR checks one entry and returns its prefix when it may be compiled.
+func (v *configValidator) validateCIDR(text string, path *field.Path) (netip.Prefix, bool) {
+	if v.decoded.isUnreadable(path) {
+		return netip.Prefix{}, false
+	}
+	prefix, finding := parseCIDR(text)
+	if finding == nil {
+		return prefix, true
+	}
+	if finding.ratchetable && v.hadBefore(text) {
+		v.warn(path, fmt.Sprintf("%q %s; it is accepted because the shoot already had it", text, finding.detail))
+		return prefix, true
+	}
+	v.errs = append(v.errs, field.Invalid(path, text, finding.detail))
+	return netip.Prefix{}, false
+}
+
+// hadBefore reports whether the old configuration of an update contains exactly this entry. The old configuration
+// is only read when a non-canonical entry needs it.
+func (v *configValidator) hadBefore(text string) bool {
+	if v.oldRaw == nil {
+		return false
+	}
+	if v.oldCIDRs == nil {
+		v.oldCIDRs = map[string]struct{}{}
+		if old, _ := Decode(v.oldRaw, v.root); old != nil {
+			for _, rule := range old.Config.Rules {
+				for _, cidr := range rule.CIDRs {
+					v.oldCIDRs[cidr] = struct{}{}
+				}
+			}
+		}
+	}
+	_, ok := v.oldCIDRs[text]
+	return ok
+}
+
+// warnRedundant warns about entries that repeat or lie inside another entry of the same action. Sorting by address
+// and then by prefix length puts every container before the entries it contains, so a stack of open containers
+// finds all of them in one pass.
+func (v *configValidator) warnRedundant(entries []entry) {
+	if len(entries) < 2 {
+		return
+	}
+	slices.SortStableFunc(entries, func(a, b entry) int {
+		if c := a.prefix.Addr().Compare(b.prefix.Addr()); c != 0 {
+			return c
+		}
+		return a.prefix.Bits() - b.prefix.Bits()
+	})
+
+	type finding struct {
+		entry
+		message string
+	}
+	var redundant []finding
+	stack := make([]entry, 0, 8)
+	for _, current := range entries {
+		for len(stack) > 0 && !containsPrefix(stack[len(stack)-1].prefix, current.prefix) {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			stack = append(stack, current)
+			continue
+		}
+		container := stack[len(stack)-1]
+		containerPath := v.decoded.CIDRPath(v.root, container.rule, container.index)
+		message := fmt.Sprintf("is already covered by %s at %s: remove it", container.prefix, containerPath)
+		if container.prefix == current.prefix {
+			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", current.prefix, containerPath)
+		}
+		redundant = append(redundant, finding{entry: current, message: message})
+		if container.prefix != current.prefix {
+			stack = append(stack, current)
+		}
+	}
+
+	// Report in the order the entries were written, not in address order.
+	slices.SortFunc(redundant, func(a, b finding) int {
+		if a.rule != b.rule {
+			return a.rule - b.rule
+		}
+		return a.index - b.index
+	})
+	for _, f := range redundant {
+		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
+	}
+}
+
+func containsPrefix(outer, inner netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}
+
+func (v *configValidator) warn(path *field.Path, message string) {
+	v.warnings = append(v.warnings, Warning{Field: path, Message: message})
+}

@@ -1,0 +1,126 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+
+	"go4.org/netipx"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+)
+
+var (
+	allIPv4 = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+	allIPv6 = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+)
+
+// Policy is the compiled form of a shoot's rules: per family, the minimal sorted list of prefixes whose union is
+// exactly the allowed set.
+type Policy struct {
+	// Type is the source address Envoy matches against the prefixes.
+	Type acl.PrincipalType
+	// IPv4 are the allowed IPv4 prefixes, sorted, none containing or adjacent-mergeable with another.
+	IPv4 []netip.Prefix
+	// IPv6 are the allowed IPv6 prefixes, with the same guarantees.
+	IPv6 []netip.Prefix
+
+	set *netipx.IPSet
+}
+
+// Compile computes the allowed set of a validated configuration. Entries with host bits set are read as their
+// network, which is how Envoy matches them; any entry that is not a prefix at all is an error.
+func Compile(config *acl.ACLConfig) (*Policy, error) {
+	var allowed, denied netipx.IPSetBuilder
+	hasAllow := false
+
+	for i, rule := range config.Rules {
+		var target *netipx.IPSetBuilder
+		switch rule.Action {
+		case acl.ActionAllow:
+			target, hasAllow = &allowed, true
+		case acl.ActionDeny:
+			target = &denied
+		default:
+			return nil, fmt.Errorf("failed to compile rule %d: unknown action %q", i, rule.Action)
+		}
+		for j, entry := range rule.CIDRs {
+			prefix, err := netip.ParsePrefix(entry)
+			if err != nil || prefix.Addr().Is4In6() {
+				return nil, fmt.Errorf("failed to compile rule %d entry %d: %q is not a CIDR", i, j, entry)
+			}
+			target.AddPrefix(prefix.Masked())
+		}
+	}
+
+	if !hasAllow {
+		allowed.AddPrefix(allIPv4)
+		allowed.AddPrefix(allIPv6)
+	}
+	deniedSet, err := denied.IPSet()
+	if err != nil {
+		return nil, fmt.Errorf("failed to build the denied set: %w", err)
+	}
+	allowed.RemoveSet(deniedSet)
+	allowedSet, err := allowed.IPSet()
+	if err != nil {
+		return nil, fmt.Errorf("failed to build the allowed set: %w", err)
+	}
+
+	policy := &Policy{Type: config.Type, set: allowedSet}
+	policy.IPv4, policy.IPv6 = splitFamilies(allowedSet.Prefixes())
+	return policy, nil
+}
+
+// splitFamilies splits a sorted prefix list, in which IPv4 sorts before IPv6, into its two families without copying.
+// An empty family is nil.
+func splitFamilies(prefixes []netip.Prefix) (ipv4, ipv6 []netip.Prefix) {
+	split := len(prefixes)
+	for i, prefix := range prefixes {
+		if prefix.Addr().Is6() {
+			split = i
+			break
+		}
+	}
+	if split > 0 {
+		ipv4 = prefixes[:split:split]
+	}
+	if split < len(prefixes) {
+		ipv6 = prefixes[split:]
+	}
+	return ipv4, ipv6
+}
+
+// Prefixes returns the allowed IPv4 prefixes followed by the allowed IPv6 prefixes.
+func (p *Policy) Prefixes() []netip.Prefix {
+	return append(append(make([]netip.Prefix, 0, len(p.IPv4)+len(p.IPv6)), p.IPv4...), p.IPv6...)
+}
+
+// Len returns the number of compiled prefixes of both families.
+func (p *Policy) Len() int {
+	return len(p.IPv4) + len(p.IPv6)
+}
+
+// Allows reports whether the policy admits the address. IPv4-mapped IPv6 addresses are IPv6 addresses here, exactly
+// as in the prefix lists.
+func (p *Policy) Allows(addr netip.Addr) bool {
+	return p.set.Contains(addr)
+}
+
+// Hash returns a stable digest of the principal type and the compiled prefixes, so that status and metrics can tell
+// whether two rule sets are effectively the same.
+func (p *Policy) Hash() string {
+	digest := sha256.New()
+	digest.Write([]byte(p.Type))
+	var buf []byte
+	for _, prefix := range p.Prefixes() {
+		buf = prefix.AppendTo(append(buf[:0], ' '))
+		digest.Write(buf)
+	}
+	return hex.EncodeToString(digest.Sum(nil))
+}

@@ -197,6 +197,10 @@ func (w *walker) unknownFields(object map[string]any, path *field.Path, known []
 			detail = fmt.Sprintf("unknown field %q here: %s", name, hint)
 		} else if closest := closestField(name, known); closest != "" {
 			detail = fmt.Sprintf("unknown field %q: did you mean %q?", name, closest)
+			if _, written := object[closest]; !written {
+				// The misspelling is the finding; a second one about the field it stands for would be noise.
+				w.decoded.markUnreadable(path.Child(closest))
+			}
 		}
 		w.errs = append(w.errs, field.Forbidden(path.Child(name), detail))
 	}

@@ -1,0 +1,85 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package app_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/gardener-community/gardener-extension-acl/cmd/aclctl/app"
+)
+
+// run executes aclctl in-process and renders what a person sees: the exit code, standard output and standard error.
+func run(stdin string, args ...string) string {
+	var stdout, stderr bytes.Buffer
+	code := app.Run(args, strings.NewReader(stdin), &stdout, &stderr)
+	return fmt.Sprintf("$ aclctl %s\nexit: %d\n--- stdout\n%s--- stderr\n%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+}
+
+// expectGolden compares with testdata/golden/NAME.golden; UPDATE_GOLDEN=1 rewrites the file instead.
+func expectGolden(name, actual string) {
+	path := filepath.Join("testdata", "golden", name+".golden")
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		Expect(os.WriteFile(path, []byte(actual), 0o644)).To(Succeed())
+	}
+	expected, err := os.ReadFile(path)
+	Expect(err).NotTo(HaveOccurred(), "missing golden file: run UPDATE_GOLDEN=1 go test ./cmd/aclctl/app/")
+	Expect(actual).To(Equal(string(expected)))
+}
+
+var _ = Describe("aclctl", func() {
+	DescribeTable("prints the contract output",
+		func(name, stdin string, args ...string) {
+			expectGolden(name, run(stdin, args...))
+		},
+		Entry(nil, "validate-shoot-valid", "", "validate", "testdata/shoot-valid.yaml"),
+		Entry(nil, "validate-shoot-invalid", "", "validate", "testdata/shoot-invalid.yaml"),
+		Entry(nil, "validate-shoot-disabled", "", "validate", "testdata/shoot-disabled.yaml"),
+		Entry(nil, "validate-shoot-without-acl", "", "validate", "testdata/shoot-without-acl.yaml"),
+		Entry(nil, "validate-create-host-bits", "", "validate", "testdata/shoot-updated.yaml"),
+		Entry(nil, "validate-update-ratchets", "", "validate", "--old", "testdata/shoot-old.yaml", "testdata/shoot-updated.yaml"),
+		Entry(nil, "validate-update-unchanged", "", "validate", "--old", "testdata/shoot-old.yaml", "testdata/shoot-old.yaml"),
+		Entry(nil, "validate-update-mixed-kinds", "", "validate", "--old", "testdata/legacy.json", "testdata/shoot-old.yaml"),
+		Entry(nil, "validate-every-cidr-message", "", "validate", "testdata/providerconfig-errors.yaml"),
+		Entry(nil, "validate-stdin-legacy", `{"rule": {"action": "ALLOW", "type": "source_ip", "cidrs": ["0.0.0.0/0"]}}`, "validate", "-"),
+		Entry(nil, "validate-limits", "", "validate", "--max-entries", "3", "--max-compiled-prefixes", "3", "testdata/legacy.json"),
+		Entry(nil, "validate-bad-limits", "", "validate", "--max-entries", "3", "--max-compiled-prefixes", "2", "testdata/legacy.json"),
+		Entry(nil, "validate-missing-file", "", "validate", "testdata/does-not-exist.yaml"),
+		Entry(nil, "validate-not-yaml", "", "validate", "testdata/not-yaml.yaml"),
+		Entry(nil, "validate-no-argument", "", "validate"),
+		Entry(nil, "compile-legacy-merges", "", "compile", "testdata/legacy.json"),
+		Entry(nil, "compile-shoot", "", "compile", "testdata/shoot-valid.yaml"),
+		Entry(nil, "compile-deny-only", "", "compile", "testdata/providerconfig-deny-only.yaml"),
+		Entry(nil, "compile-invalid", "", "compile", "testdata/shoot-invalid.yaml"),
+		Entry(nil, "compile-shoot-without-acl", "", "compile", "testdata/shoot-without-acl.yaml"),
+		Entry(nil, "explain-allowed", "", "explain", "--ip", "198.51.100.20", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-denied-by-deny", "", "explain", "--ip", "10.250.13.7", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-denied-no-allow", "", "explain", "--ip", "2001:db9::1", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-deny-only", "", "explain", "--ip", "203.0.113.1", "testdata/providerconfig-deny-only.yaml"),
+		Entry(nil, "explain-mapped", "", "explain", "--ip", "::ffff:10.250.0.1", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-not-an-ip", "", "explain", "--ip", "10.250.0.0/16", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-without-ip", "", "explain", "testdata/shoot-valid.yaml"),
+		Entry(nil, "unknown-command", "", "lint", "testdata/shoot-valid.yaml"),
+	)
+
+	It("prints its version", func() {
+		Expect(run("", "--version")).To(ContainSubstring("aclctl version v0.0.0-dev"))
+	})
+
+	It("documents every command with examples", func() {
+		for _, command := range []string{"validate", "compile", "explain"} {
+			output := run("", command, "--help")
+			Expect(output).To(ContainSubstring("exit: 0"))
+			Expect(output).To(ContainSubstring("Examples:"))
+		}
+		Expect(run("", "--help")).To(ContainSubstring("Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error."))
+	})
+})

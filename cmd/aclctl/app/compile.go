@@ -1,0 +1,61 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+)
+
+func newCompileCommand(limits *validation.Limits) *cobra.Command {
+	return &cobra.Command{
+		Use:   "compile FILE|-",
+		Short: "Print the allowed source prefixes the rules compile to",
+		Long: `compile prints the minimal list of allowed source prefixes, one per line in canonical form, IPv4 first and
+then IPv6. An empty output means that no source is allowed by the rules. Findings go to standard error.`,
+		Example: `  aclctl compile shoot.yaml
+  aclctl compile example/providerconfig-dual-stack.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(command *cobra.Command, args []string) error {
+			checked, err := validatedConfig(args[0], command.InOrStdin(), command.ErrOrStderr(), *limits)
+			if err != nil {
+				return err
+			}
+			for _, prefix := range checked.Policy.Prefixes() {
+				fmt.Fprintln(command.OutOrStdout(), prefix)
+			}
+			return nil
+		},
+	}
+}
+
+// checkedConfig is a validated acl providerConfig with the path its findings are reported under.
+type checkedConfig struct {
+	validation.Result
+	root *field.Path
+}
+
+// validatedConfig reads a file, validates its acl providerConfig and prints the findings to out. It returns
+// errInvalid when there are errors, so that compile and explain never act on rules the webhook would refuse.
+func validatedConfig(name string, stdin io.Reader, out io.Writer, limits validation.Limits) (*checkedConfig, error) {
+	in, err := readInput(name, stdin)
+	if err != nil {
+		return nil, err
+	}
+	raw, root, err := in.aclConfig()
+	if err != nil {
+		return nil, err
+	}
+	result := validation.ValidateProviderConfig(raw, nil, root, limits)
+	if err := printFindings(out, result.Errors, result.Warnings); err != nil {
+		return nil, err
+	}
+	return &checkedConfig{Result: result, root: root}, nil
+}

@@ -51,6 +51,11 @@ func parseCIDR(entry string) (netip.Prefix, *cidrFinding) {
 		}
 	}
 
+	if masked.Addr().Is4() {
+		// netip refuses leading zeros in IPv4 addresses and prefix lengths, so a parsed, masked IPv4 prefix has
+		// exactly one spelling.
+		return masked, nil
+	}
 	var buf [64]byte
 	if canonical := masked.AppendTo(buf[:0]); string(canonical) != entry {
 		return masked, &cidrFinding{ratchetable: true, detail: "is not in canonical form: write " + string(canonical)}

@@ -45,7 +45,7 @@ func ValidateProviderConfig(raw, oldRaw []byte, root *field.Path, limits Limits)
 		return result
 	}
 
-	compiled, err := policy.Compile(decoded.Config)
+	compiled, err := policy.Build(decoded.Config.Type, v.policyEntries())
 	if err != nil {
 		// Unreachable for validated input; refusing is the safe answer if it ever happens.
 		result.Errors = append(result.Errors, field.InternalError(root, err))
@@ -68,14 +68,12 @@ type configValidator struct {
 	oldRaw   []byte
 	oldCIDRs map[string]struct{}
 
+	// allow and deny are the valid entries by action, sorted by address once redundancy has been checked.
+	allow, deny  []entry
+	hasAllowRule bool
+
 	errs     field.ErrorList
 	warnings Warnings
-}
-
-// entry is a parsed CIDR with the place it was written.
-type entry struct {
-	prefix      netip.Prefix
-	rule, index int
 }
 
 func (v *configValidator) validate(limits Limits) {
@@ -99,11 +97,12 @@ func (v *configValidator) validate(limits Limits) {
 		return
 	}
 
-	allowEntries := make([]entry, 0, total)
-	var denyEntries []entry
+	v.allow = make([]entry, 0, total)
 	for i, rule := range config.Rules {
+		// Field paths allocate; they are built only for findings, which keeps large valid rule sets cheap.
 		rulePath := v.decoded.RulePath(v.root, i)
 		validAction := v.validateAction(rule, rulePath)
+		v.hasAllowRule = v.hasAllowRule || rule.Action == acl.ActionAllow
 
 		if len(rule.CIDRs) == 0 && !v.decoded.isUnreadable(rulePath.Child("cidrs")) {
 			switch rule.Action {
@@ -115,24 +114,40 @@ func (v *configValidator) validate(limits Limits) {
 		}
 
 		for j, text := range rule.CIDRs {
-			prefix, ok := v.validateCIDR(text, rulePath.Child("cidrs").Index(j))
+			prefix, ok := v.validateCIDR(text, i, j)
 			if !ok || !validAction {
 				continue
 			}
-			e := entry{prefix: prefix, rule: i, index: j}
+			e := newEntry(prefix, i, j)
 			if rule.Action == acl.ActionAllow {
-				allowEntries = append(allowEntries, e)
+				v.allow = append(v.allow, e)
 				if prefix.Bits() == 0 {
-					v.warn(rulePath.Child("cidrs").Index(j), fmt.Sprintf("allows every %s source: make sure this is intended, or list the networks that need access", family(prefix.Addr())))
+					v.warn(v.decoded.CIDRPath(v.root, i, j), fmt.Sprintf("allows every %s source: make sure this is intended, or list the networks that need access", family(prefix.Addr())))
 				}
 			} else {
-				denyEntries = append(denyEntries, e)
+				v.deny = append(v.deny, e)
 			}
 		}
 	}
 
-	v.warnRedundant(allowEntries)
-	v.warnRedundant(denyEntries)
+	v.warnRedundant(v.allow)
+	v.warnRedundant(v.deny)
+}
+
+// policyEntries returns the valid entries, sorted by address, for the compiler.
+func (v *configValidator) policyEntries() policy.Entries {
+	entries := policy.Entries{
+		Allow:        make([]netip.Prefix, 0, len(v.allow)),
+		Deny:         make([]netip.Prefix, 0, len(v.deny)),
+		HasAllowRule: v.hasAllowRule,
+	}
+	for _, e := range v.allow {
+		entries.Allow = append(entries.Allow, e.prefix())
+	}
+	for _, e := range v.deny {
+		entries.Deny = append(entries.Deny, e.prefix())
+	}
+	return entries
 }
 
 func (v *configValidator) validateType(principalType acl.PrincipalType) {
@@ -164,15 +179,16 @@ func (v *configValidator) validateAction(rule acl.Rule, rulePath *field.Path) bo
 	return false
 }
 
-// validateCIDR checks one entry and returns its prefix when it may be compiled.
-func (v *configValidator) validateCIDR(text string, path *field.Path) (netip.Prefix, bool) {
-	if v.decoded.isUnreadable(path) {
+// validateCIDR checks the j-th entry of the i-th rule and returns its prefix when it may be compiled.
+func (v *configValidator) validateCIDR(text string, i, j int) (netip.Prefix, bool) {
+	if v.decoded.unreadable != nil && v.decoded.isUnreadable(v.decoded.CIDRPath(v.root, i, j)) {
 		return netip.Prefix{}, false
 	}
 	prefix, finding := parseCIDR(text)
 	if finding == nil {
 		return prefix, true
 	}
+	path := v.decoded.CIDRPath(v.root, i, j)
 	if finding.ratchetable && v.hadBefore(text) {
 		v.warn(path, fmt.Sprintf("%q %s; it is accepted because the shoot already had it", text, finding.detail))
 		return prefix, true
@@ -205,51 +221,47 @@ func (v *configValidator) hadBefore(text string) bool {
 // and then by prefix length puts every container before the entries it contains, so a stack of open containers
 // finds all of them in one pass.
 func (v *configValidator) warnRedundant(entries []entry) {
-	if len(entries) < 2 {
-		return
-	}
-	slices.SortStableFunc(entries, func(a, b entry) int {
-		if c := a.prefix.Addr().Compare(b.prefix.Addr()); c != 0 {
-			return c
-		}
-		return a.prefix.Bits() - b.prefix.Bits()
-	})
+	slices.SortFunc(entries, compareEntries)
 
 	type finding struct {
 		entry
 		message string
 	}
 	var redundant []finding
-	stack := make([]entry, 0, 8)
+	type open struct {
+		entry
+		prefix netip.Prefix
+	}
+	stack := make([]open, 0, 8)
 	for _, current := range entries {
-		for len(stack) > 0 && !containsPrefix(stack[len(stack)-1].prefix, current.prefix) {
+		currentPrefix := current.prefix()
+		for len(stack) > 0 && !containsPrefix(stack[len(stack)-1].prefix, currentPrefix) {
 			stack = stack[:len(stack)-1]
 		}
 		if len(stack) == 0 {
-			stack = append(stack, current)
+			stack = append(stack, open{entry: current, prefix: currentPrefix})
 			continue
 		}
 		container := stack[len(stack)-1]
-		containerPath := v.decoded.CIDRPath(v.root, container.rule, container.index)
+		containerPath := v.decoded.CIDRPath(v.root, int(container.rule), int(container.index))
 		message := fmt.Sprintf("is already covered by %s at %s: remove it", container.prefix, containerPath)
-		if container.prefix == current.prefix {
-			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", current.prefix, containerPath)
+		if container.prefix == currentPrefix {
+			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", currentPrefix, containerPath)
+		} else {
+			stack = append(stack, open{entry: current, prefix: currentPrefix})
 		}
 		redundant = append(redundant, finding{entry: current, message: message})
-		if container.prefix != current.prefix {
-			stack = append(stack, current)
-		}
 	}
 
 	// Report in the order the entries were written, not in address order.
 	slices.SortFunc(redundant, func(a, b finding) int {
 		if a.rule != b.rule {
-			return a.rule - b.rule
+			return int(a.rule) - int(b.rule)
 		}
-		return a.index - b.index
+		return int(a.index) - int(b.index)
 	})
 	for _, f := range redundant {
-		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
+		v.warn(v.decoded.CIDRPath(v.root, int(f.rule), int(f.index)), f.message)
 	}
 }
 

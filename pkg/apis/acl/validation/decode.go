@@ -6,12 +6,11 @@ package validation
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kjson "sigs.k8s.io/json"
 
@@ -20,30 +19,32 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 )
 
-var strictDecoder runtime.Decoder
+var scheme = runtime.NewScheme()
 
 func init() {
-	scheme := runtime.NewScheme()
 	install.Install(scheme)
-	strictDecoder = serializer.NewCodecFactory(scheme, serializer.EnableStrict).UniversalDecoder()
 }
 
-// formHeader holds the fields that tell the two forms apart.
-type formHeader struct {
-	APIVersion *string         `json:"apiVersion"`
-	Kind       *string         `json:"kind"`
-	Rule       json.RawMessage `json:"rule"`
+// strictDocument has every top-level field of both forms, so that one strict decoding pass reads either form and
+// Decode tells them apart by which fields are present.
+type strictDocument struct {
+	APIVersion *string       `json:"apiVersion"`
+	Kind       *string       `json:"kind"`
+	Type       *string       `json:"type"`
+	Rules      *[]strictRule `json:"rules"`
+	Rule       *legacyRule   `json:"rule"`
 }
 
-// legacyConfig is the providerConfig of shoots created before the typed API existed.
-type legacyConfig struct {
-	Rule *legacyRule `json:"rule"`
+type strictRule struct {
+	Action string     `json:"action"`
+	CIDRs  stringList `json:"cidrs"`
 }
 
+// legacyRule is the single rule of shoots created before the typed API existed.
 type legacyRule struct {
-	Action string   `json:"action"`
-	Type   string   `json:"type"`
-	CIDRs  []string `json:"cidrs"`
+	Action string     `json:"action"`
+	Type   string     `json:"type"`
+	CIDRs  stringList `json:"cidrs"`
 }
 
 // Decode reads a providerConfig (JSON) in either form into the internal API. Unknown, misspelled, duplicate and
@@ -61,8 +62,8 @@ func Decode(raw []byte, root *field.Path) (*Decoded, field.ErrorList) {
 		return decoded, nil
 	}
 
-	// The strict decoders stop at the first structural error and name fields in their own syntax; walking the
-	// generic document finds every error and reports it with a field path and a hint.
+	// The strict decoder stops at the first structural error and names fields in its own syntax; walking the generic
+	// document finds every error and reports it with a field path and a hint.
 	decoded, errs := diagnose(raw, root)
 	if len(errs) == 0 {
 		errs = field.ErrorList{field.Invalid(root, "", fmt.Sprintf("cannot be decoded: %v", err))}
@@ -73,34 +74,49 @@ func Decode(raw []byte, root *field.Path) (*Decoded, field.ErrorList) {
 	return decoded, errs
 }
 
-// decodeStrict decodes a structurally valid providerConfig without building a generic document, which keeps the
-// common path cheap for large rule lists.
+// errNotStrict makes Decode fall back to the diagnosis, which explains the problem with field paths.
+var errNotStrict = errors.New("not a strictly valid providerConfig")
+
+// decodeStrict decodes a structurally valid providerConfig in one pass without building a generic document, which
+// keeps the common path cheap for large rule lists. The typed form goes through the scheme for defaulting and
+// conversion into the internal version.
 func decodeStrict(raw []byte) (*Decoded, error) {
-	header := &formHeader{}
-	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, header); err != nil {
-		return nil, err
-	}
-
-	if header.APIVersion != nil || header.Kind != nil {
-		if header.Rule != nil {
-			return nil, fmt.Errorf("rule belongs to the legacy form")
-		}
-		config := &acl.ACLConfig{}
-		if _, _, err := strictDecoder.Decode(raw, nil, config); err != nil {
-			return nil, err
-		}
-		return &Decoded{Config: config, Form: FormTyped}, nil
-	}
-
-	legacy := &legacyConfig{}
-	strictErrs, err := kjson.UnmarshalStrict(raw, legacy)
+	document := &strictDocument{}
+	strictErrs, err := kjson.UnmarshalStrict(raw, document)
 	if err != nil {
 		return nil, err
 	}
-	if len(strictErrs) > 0 || legacy.Rule == nil {
-		return nil, fmt.Errorf("not a valid legacy providerConfig")
+	if len(strictErrs) > 0 {
+		return nil, errNotStrict
 	}
-	return &Decoded{Config: fromLegacy(legacy.Rule), Form: FormLegacy}, nil
+
+	typedFields := document.APIVersion != nil || document.Kind != nil || document.Type != nil || document.Rules != nil
+	if document.Rule != nil {
+		if typedFields {
+			return nil, errNotStrict
+		}
+		return &Decoded{Config: fromLegacy(document.Rule), Form: FormLegacy}, nil
+	}
+	if document.APIVersion == nil || *document.APIVersion != v1alpha1.SchemeGroupVersion.String() || document.Kind == nil || *document.Kind != typedKind {
+		return nil, errNotStrict
+	}
+
+	versioned := &v1alpha1.ACLConfig{}
+	if document.Type != nil {
+		versioned.Type = v1alpha1.PrincipalType(*document.Type)
+	}
+	if document.Rules != nil {
+		versioned.Rules = make([]v1alpha1.Rule, len(*document.Rules))
+		for i, rule := range *document.Rules {
+			versioned.Rules[i] = v1alpha1.Rule{Action: v1alpha1.Action(rule.Action), CIDRs: rule.CIDRs}
+		}
+	}
+	scheme.Default(versioned)
+	config := &acl.ACLConfig{}
+	if err := scheme.Convert(versioned, config, nil); err != nil {
+		return nil, fmt.Errorf("failed to convert the providerConfig to the internal version: %w", err)
+	}
+	return &Decoded{Config: config, Form: FormTyped}, nil
 }
 
 func fromLegacy(rule *legacyRule) *acl.ACLConfig {

@@ -1,0 +1,102 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package app assembles the ACL admission component: a controller-runtime manager against the garden that serves the
+// Shoot validator over TLS, registers its ValidatingWebhookConfiguration, and manages its serving certificates.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+
+	gardencoreinstall "github.com/gardener/gardener/pkg/apis/core/install"
+	"github.com/spf13/cobra"
+	"k8s.io/component-base/version/verflag"
+	"sigs.k8s.io/controller-runtime/pkg/cluster"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/version"
+)
+
+// NewAdmissionCommand returns the command of the admission component.
+func NewAdmissionCommand(ctx context.Context) *cobra.Command {
+	options := NewOptions()
+	command := &cobra.Command{
+		Use:           "gardener-extension-admission-acl",
+		Short:         "Validate the ACL rules of Shoots in the garden",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(*cobra.Command, []string) error {
+			verflag.PrintAndExitIfRequested()
+			if err := options.Complete(); err != nil {
+				return fmt.Errorf("failed to complete options: %w", err)
+			}
+			return Run(ctx, options)
+		},
+	}
+	verflag.AddFlags(command.Flags())
+	options.AddFlags(command.Flags())
+	return command
+}
+
+// Run starts the admission component and blocks until ctx is cancelled.
+func Run(ctx context.Context, options *Options) error {
+	managerConfig := options.Manager.Completed()
+	logf.SetLogger(managerConfig.Logger)
+	log := managerConfig.Logger.WithName(Name)
+	log.Info("Starting", "version", version.String())
+
+	managerOptions := managerConfig.Options()
+	managerOptions.LeaderElectionConfig = options.Runtime.Completed()
+	managerOptions.WebhookServer = webhook.NewServer(webhook.Options{
+		Host:    managerConfig.WebhookServerHost,
+		Port:    managerConfig.WebhookServerPort,
+		CertDir: managerConfig.WebhookCertDir,
+		TLSOpts: []func(*tls.Config){hardenTLS},
+	})
+
+	mgr, err := manager.New(options.Garden.Completed().Config, managerOptions)
+	if err != nil {
+		return fmt.Errorf("failed to create the manager: %w", err)
+	}
+	gardencoreinstall.Install(mgr.GetScheme())
+
+	// The runtime cluster stores the webhook CA and serving certificate; it is the garden itself unless the garden is
+	// a virtual cluster.
+	runtimeCluster, err := cluster.New(options.Runtime.Completed(), func(o *cluster.Options) { o.Logger = log.WithName("runtime-cluster") })
+	if err != nil {
+		return fmt.Errorf("failed to create the runtime cluster client: %w", err)
+	}
+	if err := mgr.Add(runtimeCluster); err != nil {
+		return fmt.Errorf("failed to add the runtime cluster: %w", err)
+	}
+
+	if _, err := options.Webhooks.Completed().AddToManager(ctx, mgr, runtimeCluster); err != nil {
+		return fmt.Errorf("failed to add the webhooks: %w", err)
+	}
+
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return fmt.Errorf("failed to add the health check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("webhook-server", mgr.GetWebhookServer().StartedChecker()); err != nil {
+		return fmt.Errorf("failed to add the readiness check: %w", err)
+	}
+
+	log.Info("Starting the manager")
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("failed to run the manager: %w", err)
+	}
+	return nil
+}
+
+// hardenTLS requires TLS 1.2 or newer and disables HTTP/2, whose stream handling has been the subject of
+// denial-of-service advisories; the kube-apiserver talks HTTP/1.1 to webhooks just as well.
+func hardenTLS(config *tls.Config) {
+	config.MinVersion = tls.VersionTLS12
+	config.NextProtos = []string{"http/1.1"}
+}

@@ -1,0 +1,167 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package admission_test
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+func TestAdmission(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "E2E Admission Suite")
+}
+
+const (
+	projectNamespace = "garden-dev"
+	webhookNamespace = "garden"
+	webhookConfig    = "gardener-extension-admission-acl"
+)
+
+var (
+	garden *testenv.Garden
+	// webhookAddress is where the webhook server listens; metricsURL serves its Prometheus metrics.
+	webhookAddress string
+	metricsURL     string
+	healthURL      string
+)
+
+var _ = BeforeSuite(func(ctx context.Context) {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+
+	By("Starting etcd, kube-apiserver and gardener-apiserver")
+	var err error
+	garden, err = testenv.StartGarden()
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() {
+		By("Stopping the garden API servers")
+		Expect(garden.Stop()).To(Succeed())
+	})
+
+	By("Creating the namespace for the webhook certificates")
+	Expect(garden.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: webhookNamespace}})).To(Succeed())
+
+	By("Starting the admission component over TLS")
+	kubeconfig, err := testenv.WriteKubeconfig(garden.Config, GinkgoT().TempDir(), "garden.kubeconfig")
+	Expect(err).NotTo(HaveOccurred())
+	ports := make([]int, 3)
+	for i := range ports {
+		ports[i], err = testenv.FreePort()
+		Expect(err).NotTo(HaveOccurred())
+	}
+	webhookAddress = fmt.Sprintf("127.0.0.1:%d", ports[0])
+	metricsURL = fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[1])
+	healthURL = fmt.Sprintf("http://127.0.0.1:%d", ports[2])
+
+	admissionCtx, stopAdmission := context.WithCancel(context.Background())
+	command := app.NewAdmissionCommand(admissionCtx)
+	command.SetArgs([]string{
+		"--kubeconfig=" + kubeconfig,
+		"--runtime-kubeconfig=" + kubeconfig,
+		"--leader-election=false",
+		"--webhook-config-mode=url",
+		"--webhook-config-url=" + webhookAddress,
+		"--webhook-config-namespace=" + webhookNamespace,
+		"--webhook-config-server-host=127.0.0.1",
+		"--webhook-config-server-port=" + strconv.Itoa(ports[0]),
+		"--webhook-config-cert-dir=" + GinkgoT().TempDir(),
+		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(ports[1]),
+		"--health-bind-address=127.0.0.1:" + strconv.Itoa(ports[2]),
+		"--log-level=debug",
+	})
+	stopped := make(chan struct{})
+	var runErr error
+	go func() {
+		defer close(stopped)
+		runErr = command.Execute()
+	}()
+	DeferCleanup(func() {
+		By("Stopping the admission component")
+		stopAdmission()
+		Eventually(stopped).WithTimeout(30 * time.Second).Should(BeClosed())
+		Expect(runErr).NotTo(HaveOccurred())
+	})
+
+	By("Waiting until the webhook is ready and registered")
+	Eventually(func(g Gomega) {
+		select {
+		case <-stopped:
+			StopTrying("the admission component exited").Wrap(runErr).Now()
+		default:
+		}
+		response, err := http.Get(healthURL + "/readyz")
+		g.Expect(err).NotTo(HaveOccurred())
+		defer response.Body.Close()
+		g.Expect(response.StatusCode).To(Equal(http.StatusOK))
+	}).WithTimeout(time.Minute).Should(Succeed())
+	Eventually(func(g Gomega) {
+		configuration := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+		g.Expect(garden.Client.Get(ctx, client.ObjectKey{Name: webhookConfig}, configuration)).To(Succeed())
+		g.Expect(configuration.Webhooks).To(HaveLen(1))
+		g.Expect(configuration.Webhooks[0].ClientConfig.CABundle).NotTo(BeEmpty())
+	}).WithTimeout(time.Minute).Should(Succeed())
+	Eventually(func(g Gomega) {
+		connection, err := tls.Dial("tcp", webhookAddress, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // only checks that TLS is served
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(connection.Close()).To(Succeed())
+	}).WithTimeout(time.Minute).Should(Succeed())
+
+	By("Creating what gardener-apiserver requires for Shoots")
+	createPrerequisites(ctx)
+}, NodeTimeout(5*time.Minute))
+
+// createPrerequisites creates the project, cloud profile and controller registration the Shoots of the tests need.
+// Gardener's own admission plugins stay enabled: ExtensionValidator requires the registration of the acl extension,
+// and ExtensionLabels sets the label the webhook's objectSelector matches.
+func createPrerequisites(ctx context.Context) {
+	Expect(garden.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		Name:   projectNamespace,
+		Labels: map[string]string{"gardener.cloud/role": "project", "project.gardener.cloud/name": "dev"},
+	}})).To(Succeed())
+	Expect(garden.Client.Create(ctx, &gardencorev1beta1.Project{
+		ObjectMeta: metav1.ObjectMeta{Name: "dev"},
+		Spec:       gardencorev1beta1.ProjectSpec{Namespace: ptr.To(projectNamespace)},
+	})).To(Succeed())
+
+	Expect(garden.Client.Create(ctx, &gardencorev1beta1.CloudProfile{
+		ObjectMeta: metav1.ObjectMeta{Name: "local"},
+		Spec: gardencorev1beta1.CloudProfileSpec{
+			Type:       "local",
+			Kubernetes: gardencorev1beta1.KubernetesSettings{Versions: []gardencorev1beta1.ExpirableVersion{{Version: "1.33.0"}}},
+			Regions:    []gardencorev1beta1.Region{{Name: "local"}},
+			MachineImages: []gardencorev1beta1.MachineImage{{
+				Name:     "local",
+				Versions: []gardencorev1beta1.MachineImageVersion{{ExpirableVersion: gardencorev1beta1.ExpirableVersion{Version: "1.0.0"}, CRI: []gardencorev1beta1.CRI{{Name: gardencorev1beta1.CRINameContainerD}}, Architectures: []string{"amd64"}}},
+			}},
+			MachineTypes: []gardencorev1beta1.MachineType{{Name: "local", CPU: resourceQuantity("1"), GPU: resourceQuantity("0"), Memory: resourceQuantity("1Gi"), Usable: ptr.To(true), Architecture: ptr.To("amd64")}},
+		},
+	})).To(Succeed())
+
+	Expect(garden.Client.Create(ctx, &gardencorev1beta1.ControllerRegistration{
+		ObjectMeta: metav1.ObjectMeta{Name: "extension-acl"},
+		Spec: gardencorev1beta1.ControllerRegistrationSpec{Resources: []gardencorev1beta1.ControllerResource{{
+			Kind: "Extension", Type: "acl", WorkerlessSupported: ptr.To(true),
+		}}},
+	})).To(Succeed())
+}

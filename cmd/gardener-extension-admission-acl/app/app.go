@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
+	acladmission "github.com/gardener-community/gardener-extension-acl/pkg/admission"
 	"github.com/gardener-community/gardener-extension-acl/pkg/version"
 )
 
@@ -57,7 +58,7 @@ func Run(ctx context.Context, options *Options) error {
 		Host:    managerConfig.WebhookServerHost,
 		Port:    managerConfig.WebhookServerPort,
 		CertDir: managerConfig.WebhookCertDir,
-		TLSOpts: []func(*tls.Config){hardenTLS},
+		TLSOpts: []func(*tls.Config){acladmission.HardenTLS},
 	})
 
 	mgr, err := manager.New(options.Garden.Completed().Config, managerOptions)
@@ -92,11 +93,4 @@ func Run(ctx context.Context, options *Options) error {
 		return fmt.Errorf("failed to run the manager: %w", err)
 	}
 	return nil
-}
-
-// hardenTLS requires TLS 1.2 or newer and disables HTTP/2, whose stream handling has been the subject of
-// denial-of-service advisories; the kube-apiserver talks HTTP/1.1 to webhooks just as well.
-func hardenTLS(config *tls.Config) {
-	config.MinVersion = tls.VersionTLS12
-	config.NextProtos = []string{"http/1.1"}
 }

@@ -23,7 +23,7 @@ import (
 // shootHandler validates the acl extensions of Shoots. It is written on controller-runtime's admission package rather
 // than gardener's validator handler because it must return admission warnings next to the verdict.
 type shootHandler struct {
-	decoder runtime.Decoder
+	decoder shootDecoder
 	limits  validation.Limits
 	metrics *Metrics
 	log     logr.Logger
@@ -32,7 +32,7 @@ type shootHandler struct {
 // NewShootHandler returns an admission handler that validates every enabled acl extension of a Shoot with the shared
 // validation library. decoder must decode Shoots into the internal version of core.gardener.cloud.
 func NewShootHandler(decoder runtime.Decoder, limits validation.Limits, metrics *Metrics, log logr.Logger) admission.Handler {
-	return &shootHandler{decoder: decoder, limits: limits, metrics: metrics, log: log}
+	return &shootHandler{decoder: shootDecoder{full: decoder}, limits: limits, metrics: metrics, log: log}
 }
 
 // Handle implements admission.Handler.
@@ -44,6 +44,9 @@ func (h *shootHandler) Handle(ctx context.Context, req admission.Request) admiss
 }
 
 func (h *shootHandler) handle(req admission.Request) (admission.Response, string) {
+	if req.Kind.Kind == "" {
+		return admission.Errored(http.StatusBadRequest, fmt.Errorf("the AdmissionReview carries no request: expected a Shoot of %s", core.GroupName)), ResultErrored
+	}
 	if req.Kind.Group != core.GroupName || req.Kind.Kind != "Shoot" {
 		return admission.Errored(http.StatusBadRequest, fmt.Errorf("this webhook validates Shoots of %s, not %s", core.GroupName, req.Kind.String())), ResultErrored
 	}
@@ -51,13 +54,13 @@ func (h *shootHandler) handle(req admission.Request) (admission.Response, string
 		return admission.Allowed("only creates and updates are validated"), ResultAllowed
 	}
 
-	shoot, err := h.decodeShoot(req.Object.Raw)
+	shoot, err := h.decoder.decode(req.Object.Raw)
 	if err != nil {
 		return admission.Errored(http.StatusBadRequest, fmt.Errorf("failed to decode the Shoot: %w", err)), ResultErrored
 	}
 	var oldShoot *core.Shoot
 	if req.Operation == admissionv1.Update {
-		if oldShoot, err = h.decodeShoot(req.OldObject.Raw); err != nil {
+		if oldShoot, err = h.decoder.decode(req.OldObject.Raw); err != nil {
 			return admission.Errored(http.StatusBadRequest, fmt.Errorf("failed to decode the old Shoot: %w", err)), ResultErrored
 		}
 	}
@@ -70,15 +73,4 @@ func (h *shootHandler) handle(req admission.Request) (admission.Response, string
 		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{Allowed: false, Result: &status, Warnings: warnings}}, ResultDenied
 	}
 	return admission.Allowed("").WithWarnings(warnings...), ResultAllowed
-}
-
-func (h *shootHandler) decodeShoot(raw []byte) (*core.Shoot, error) {
-	if len(raw) == 0 {
-		return nil, fmt.Errorf("the request carries no object")
-	}
-	shoot := &core.Shoot{}
-	if _, _, err := h.decoder.Decode(raw, nil, shoot); err != nil {
-		return nil, err
-	}
-	return shoot, nil
 }

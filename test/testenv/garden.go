@@ -40,7 +40,7 @@ func StartGarden(gardenerAPIServerArgs ...string) (*Garden, error) {
 
 	garden.Client, err = client.New(cfg, client.Options{Scheme: kubernetes.GardenScheme})
 	if err != nil {
-		return nil, garden.stopAfter(fmt.Errorf("failed to create garden client: %w", err))
+		return nil, stopAfter(garden.Stop, fmt.Errorf("failed to create garden client: %w", err))
 	}
 	return garden, nil
 }
@@ -48,11 +48,4 @@ func StartGarden(gardenerAPIServerArgs ...string) (*Garden, error) {
 // Stop stops gardener-apiserver, kube-apiserver and etcd.
 func (g *Garden) Stop() error {
 	return g.env.Stop()
-}
-
-func (g *Garden) stopAfter(err error) error {
-	if stopErr := g.Stop(); stopErr != nil {
-		return fmt.Errorf("%w (and failed to stop the garden test environment: %v)", err, stopErr)
-	}
-	return err
 }

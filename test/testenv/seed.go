@@ -43,10 +43,10 @@ func StartSeed(ctx context.Context) (*Seed, error) {
 
 	seed.Client, err = client.New(cfg, client.Options{Scheme: SeedScheme()})
 	if err != nil {
-		return nil, seed.stopAfter(fmt.Errorf("failed to create seed client: %w", err))
+		return nil, stopAfter(seed.Stop, fmt.Errorf("failed to create seed client: %w", err))
 	}
 	if err := installSeedCRDs(ctx, seed.Client); err != nil {
-		return nil, seed.stopAfter(err)
+		return nil, stopAfter(seed.Stop, err)
 	}
 	return seed, nil
 }
@@ -56,9 +56,10 @@ func (s *Seed) Stop() error {
 	return s.env.Stop()
 }
 
-func (s *Seed) stopAfter(err error) error {
-	if stopErr := s.Stop(); stopErr != nil {
-		return fmt.Errorf("%w (and failed to stop envtest: %v)", err, stopErr)
+// stopAfter stops a test environment whose start failed half-way, keeping the start error as the one reported.
+func stopAfter(stop func() error, err error) error {
+	if stopErr := stop(); stopErr != nil {
+		return fmt.Errorf("%w (and failed to stop the test environment: %v)", err, stopErr)
 	}
 	return err
 }

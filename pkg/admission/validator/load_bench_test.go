@@ -62,13 +62,7 @@ func BenchmarkAdmissionReviewsOverTLS(b *testing.B) {
 			elapsed := time.Since(started)
 			b.StopTimer()
 
-			if failures > 0 {
-				b.Fatalf("%d of %d reviews failed", failures, len(latencies))
-			}
-			slices.Sort(latencies)
-			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "reviews/s")
-			b.ReportMetric(float64(percentile(latencies, 50).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(percentile(latencies, 99).Microseconds())/1000, "p99-ms")
+			reportLoad(b, latencies, failures, elapsed)
 		})
 	}
 }
@@ -129,13 +123,7 @@ func BenchmarkAdmissionReviewsAtFixedRate(b *testing.B) {
 			elapsed := time.Since(started)
 			b.StopTimer()
 
-			if failures > 0 {
-				b.Fatalf("%d of %d reviews failed", failures, len(latencies))
-			}
-			slices.Sort(latencies)
-			b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "reviews/s")
-			b.ReportMetric(float64(percentile(latencies, 50).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(percentile(latencies, 99).Microseconds())/1000, "p99-ms")
+			reportLoad(b, latencies, failures, elapsed)
 		})
 	}
 }
@@ -153,6 +141,17 @@ func warmUp(b *testing.B, server *tlsServer, body []byte, connections int) {
 		})
 	}
 	wg.Wait()
+}
+
+// reportLoad fails the benchmark if any review failed, and reports throughput and the p50 and p99 latencies.
+func reportLoad(b *testing.B, latencies []time.Duration, failures int, elapsed time.Duration) {
+	if failures > 0 {
+		b.Fatalf("%d of %d reviews failed", failures, len(latencies))
+	}
+	slices.Sort(latencies)
+	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "reviews/s")
+	b.ReportMetric(float64(percentile(latencies, 50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(latencies, 99).Microseconds())/1000, "p99-ms")
 }
 
 func percentile(sorted []time.Duration, p int) time.Duration {

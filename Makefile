@@ -77,12 +77,18 @@ $(GOIMPORTS) $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN): hack/tools/dev/
 	cd hack/tools/dev && go build -o $(TOOLS_BIN_DIR)/ golang.org/x/tools/cmd/goimports k8s.io/code-generator/cmd/deepcopy-gen k8s.io/code-generator/cmd/conversion-gen k8s.io/code-generator/cmd/defaulter-gen
 
 .PHONY: generate
-generate: $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN)
+generate: $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN) $(GOIMPORTS)
 	@hack/generate.sh $(TOOLS_BIN_DIR)
 
 .PHONY: check
-check: $(GOIMPORTS)
+check: $(GOIMPORTS) verify-generate
 	@hack/check.sh $(GOIMPORTS)
+
+# Generated code is committed; this fails when it differs from what the generators produce now.
+.PHONY: verify-generate
+verify-generate: generate
+	@if ! git diff --quiet -- pkg/apis || [ -n "$$(git ls-files --others --exclude-standard pkg/apis)" ]; then \
+		echo "Generated code is out of date: run 'make generate' and commit the result." >&2; git status --short pkg/apis >&2; exit 1; fi
 
 .PHONY: demo
 demo:

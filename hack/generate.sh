@@ -22,3 +22,7 @@ echo "[generate] defaults" >&2
 "${tools_bin}/defaulter-gen" --go-header-file "${boilerplate}" --output-file zz_generated.defaults.go "${versioned_packages[@]}"
 echo "[generate] conversion" >&2
 "${tools_bin}/conversion-gen" --go-header-file "${boilerplate}" --output-file zz_generated.conversion.go "${versioned_packages[@]}"
+
+# Generated files follow the project's import grouping, so that make check holds for them too.
+echo "[generate] goimports" >&2
+find pkg/apis -name 'zz_generated.*.go' -print0 | xargs -0 "${tools_bin}/goimports" -local "${module}" -w

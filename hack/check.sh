@@ -3,10 +3,12 @@
 #
 # SPDX-License-Identifier: Apache-2.0
 
-# Fails when a Go file is not gofmt/goimports clean or go vet finds a problem. Usage: hack/check.sh GOIMPORTS_BINARY
+# Fails when a Go file is not gofmt/goimports clean, or go vet or golangci-lint (.golangci.yaml) finds a problem.
+# Usage: hack/check.sh GOIMPORTS_BINARY GOLANGCI_LINT_BINARY
 set -euo pipefail
 
 goimports="$1"
+golangci_lint="$2"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
 
@@ -29,5 +31,8 @@ fi
 
 echo "Running go vet" >&2
 go vet ./... || failed=1
+
+echo "Running golangci-lint" >&2
+"${golangci_lint}" run ./... || failed=1
 
 exit "${failed}"

@@ -43,6 +43,9 @@ func FreePort() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("failed to find a free port: %w", err)
 	}
-	defer listener.Close()
-	return listener.Addr().(*net.TCPAddr).Port, nil
+	port := listener.Addr().(*net.TCPAddr).Port
+	if err := listener.Close(); err != nil {
+		return 0, fmt.Errorf("failed to release port %d: %w", port, err)
+	}
+	return port, nil
 }

@@ -59,7 +59,7 @@ func (s *Seed) Stop() error {
 // stopAfter stops a test environment whose start failed half-way, keeping the start error as the one reported.
 func stopAfter(stop func() error, err error) error {
 	if stopErr := stop(); stopErr != nil {
-		return fmt.Errorf("%w (and failed to stop the test environment: %v)", err, stopErr)
+		return fmt.Errorf("%w (and failed to stop the test environment: %w)", err, stopErr)
 	}
 	return err
 }

@@ -243,7 +243,7 @@ func (v *configValidator) warnRedundant(entries []entry) {
 			continue
 		}
 		container := stack[len(stack)-1]
-		containerPath := v.decoded.CIDRPath(v.root, int(container.rule), int(container.index))
+		containerPath := v.decoded.CIDRPath(v.root, container.rule, container.index)
 		message := fmt.Sprintf("is already covered by %s at %s: remove it", container.prefix, containerPath)
 		if container.prefix == currentPrefix {
 			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", currentPrefix, containerPath)
@@ -256,12 +256,12 @@ func (v *configValidator) warnRedundant(entries []entry) {
 	// Report in the order the entries were written, not in address order.
 	slices.SortFunc(redundant, func(a, b finding) int {
 		if a.rule != b.rule {
-			return int(a.rule) - int(b.rule)
+			return a.rule - b.rule
 		}
-		return int(a.index) - int(b.index)
+		return a.index - b.index
 	})
 	for _, f := range redundant {
-		v.warn(v.decoded.CIDRPath(v.root, int(f.rule), int(f.index)), f.message)
+		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
 	}
 }
 

@@ -15,7 +15,7 @@ type entry struct {
 	hi, lo      uint64
 	bits        int16
 	is6         bool
-	rule, index int32
+	rule, index int
 }
 
 func newEntry(prefix netip.Prefix, rule, index int) entry {
@@ -23,10 +23,10 @@ func newEntry(prefix netip.Prefix, rule, index int) entry {
 	return entry{
 		hi:    binary.BigEndian.Uint64(address[:8]),
 		lo:    binary.BigEndian.Uint64(address[8:]),
-		bits:  int16(prefix.Bits()),
+		bits:  int16(prefix.Bits()), // #nosec G115 -- a prefix length is at most 128
 		is6:   prefix.Addr().Is6(),
-		rule:  int32(rule),
-		index: int32(index),
+		rule:  rule,
+		index: index,
 	}
 }
 
@@ -57,9 +57,9 @@ func compareEntries(a, b entry) int {
 	case a.bits != b.bits:
 		return int(a.bits) - int(b.bits)
 	case a.rule != b.rule:
-		return int(a.rule) - int(b.rule)
+		return a.rule - b.rule
 	default:
-		return int(a.index) - int(b.index)
+		return a.index - b.index
 	}
 }
 

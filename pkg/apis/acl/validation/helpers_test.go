@@ -6,7 +6,6 @@ package validation_test
 
 import (
 	"encoding/json"
-	"strings"
 
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gstruct"
@@ -60,8 +59,3 @@ func warning(path, messageFragment string) gomegatypes.GomegaMatcher {
 
 // limits are the defaults; tests that exercise limits set their own.
 var limits = validation.DefaultLimits()
-
-// joinLines renders findings for golden comparisons.
-func joinLines(lines []string) string {
-	return strings.Join(lines, "\n") + "\n"
-}

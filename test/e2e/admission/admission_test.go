@@ -17,6 +17,8 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	. "github.com/onsi/gomega/gstruct"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -99,6 +101,33 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 		var err error
 		c, err = client.New(config, client.Options{Scheme: kubernetes.GardenScheme})
 		Expect(err).NotTo(HaveOccurred())
+	})
+
+	It("registers a fail-closed webhook for Shoot creates and updates that selects Shoots with the acl extension", func(ctx context.Context) {
+		configuration := &admissionregistrationv1.ValidatingWebhookConfiguration{}
+		Expect(garden.Client.Get(ctx, client.ObjectKey{Name: webhookConfig}, configuration)).To(Succeed())
+		webhook := configuration.Webhooks[0]
+		Expect(webhook.Name).To(Equal("validator.admission-acl.extensions.gardener.cloud"))
+		Expect(webhook.Rules).To(ConsistOf(admissionregistrationv1.RuleWithOperations{
+			Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
+			Rule: admissionregistrationv1.Rule{
+				APIGroups: []string{"core.gardener.cloud"}, APIVersions: []string{"*"}, Resources: []string{"shoots"},
+				Scope: ptr.To(admissionregistrationv1.AllScopes),
+			},
+		}))
+		Expect(webhook.FailurePolicy).To(PointTo(Equal(admissionregistrationv1.Fail)))
+		Expect(webhook.SideEffects).To(PointTo(Equal(admissionregistrationv1.SideEffectClassNone)))
+		Expect(webhook.ObjectSelector.MatchLabels).To(Equal(map[string]string{"extensions.extensions.gardener.cloud/acl": "true"}))
+		Expect(webhook.ClientConfig.URL).To(PointTo(Equal("https://" + webhookAddress + "/webhooks/validate-shoot-acl")))
+	})
+
+	It("serves its health endpoints", func() {
+		for _, path := range []string{"/healthz", "/readyz"} {
+			response, err := http.Get(healthURL + path)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(response.Body.Close()).To(Succeed())
+			Expect(response.StatusCode).To(Equal(http.StatusOK), path)
+		}
 	})
 
 	It("creates a Shoot with valid rules in the typed form, labelled for the webhook", func(ctx context.Context) {

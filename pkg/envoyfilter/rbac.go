@@ -1,0 +1,114 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter
+
+import (
+	"fmt"
+	"net/netip"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+)
+
+const (
+	// policyAllowedSources admits the allowed source prefixes.
+	policyAllowedSources = "acl-allowed-sources"
+	// policyOtherDestinations admits requests on a shared listener that are not for the protected shoot.
+	policyOtherDestinations = "acl-other-destinations"
+)
+
+// Principals returns one RBAC principal per prefix, matching the source address the shoot's rules name.
+func Principals(principalType acl.PrincipalType, prefixes []netip.Prefix) ([]*rbacconfigv3.Principal, error) {
+	principals := make([]*rbacconfigv3.Principal, 0, len(prefixes))
+	for _, prefix := range prefixes {
+		cidr := &corev3.CidrRange{AddressPrefix: prefix.Addr().String(), PrefixLen: wrapperspb.UInt32(uint32(prefix.Bits()))} // #nosec G115 -- a prefix length is at most 128
+		var principal *rbacconfigv3.Principal
+		switch principalType {
+		case acl.PrincipalTypeRemoteIP:
+			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_RemoteIp{RemoteIp: cidr}}
+		case acl.PrincipalTypeDirectRemoteIP:
+			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_DirectRemoteIp{DirectRemoteIp: cidr}}
+		case acl.PrincipalTypeSourceIP:
+			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_SourceIp{SourceIp: cidr}} //nolint:staticcheck // deprecated in Envoy, still accepted for compatibility
+		default:
+			return nil, fmt.Errorf("failed to render principals: unknown principal type %q", principalType)
+		}
+		principals = append(principals, principal)
+	}
+	return principals, nil
+}
+
+// NetworkRBAC returns the network RBAC filter that admits connections only from the given prefixes. It belongs first
+// in the filter chains that serve a single shoot (SNI passthrough of its hostnames). With no prefixes it admits
+// nothing: an ALLOW filter without policies denies every connection.
+func NetworkRBAC(statPrefix string, principalType acl.PrincipalType, prefixes []netip.Prefix) (*rbacnetworkv3.RBAC, error) {
+	rules, err := allowSources(principalType, prefixes)
+	if err != nil {
+		return nil, err
+	}
+	filter := &rbacnetworkv3.RBAC{StatPrefix: statPrefix, Rules: rules}
+	if err := filter.ValidateAll(); err != nil {
+		return nil, fmt.Errorf("failed to render a valid network RBAC filter: %w", err)
+	}
+	return filter, nil
+}
+
+// SharedListenerRBAC returns the HTTP RBAC filter for a listener that serves every shoot of the seed and routes by the
+// value of a request header (the apiserver-proxy and reversed-VPN listeners). A request whose header is exactly one
+// of the shoot's destinations is admitted only from the given prefixes; every other request passes this filter, so a
+// shoot's rules never block another shoot. Exact matching means that no other value, however similar, is taken for
+// the shoot's destination, and that no value routing to the shoot escapes the rules.
+func SharedListenerRBAC(statPrefix, header string, destinations []string, principalType acl.PrincipalType, prefixes []netip.Prefix) (*rbachttpv3.RBAC, error) {
+	if len(destinations) == 0 {
+		return nil, fmt.Errorf("failed to render a shared listener filter: the shoot has no destination values")
+	}
+	rules, err := allowSources(principalType, prefixes)
+	if err != nil {
+		return nil, err
+	}
+
+	ownDestinations := make([]*rbacconfigv3.Permission, 0, len(destinations))
+	for _, destination := range destinations {
+		ownDestinations = append(ownDestinations, &rbacconfigv3.Permission{Rule: &rbacconfigv3.Permission_Header{Header: &routev3.HeaderMatcher{
+			Name:                 header,
+			HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: destination}}},
+		}}})
+	}
+	rules.Policies[policyOtherDestinations] = &rbacconfigv3.Policy{
+		Permissions: []*rbacconfigv3.Permission{{Rule: &rbacconfigv3.Permission_NotRule{NotRule: &rbacconfigv3.Permission{
+			Rule: &rbacconfigv3.Permission_OrRules{OrRules: &rbacconfigv3.Permission_Set{Rules: ownDestinations}},
+		}}}},
+		Principals: []*rbacconfigv3.Principal{{Identifier: &rbacconfigv3.Principal_Any{Any: true}}},
+	}
+
+	filter := &rbachttpv3.RBAC{Rules: rules, RulesStatPrefix: statPrefix}
+	if err := filter.ValidateAll(); err != nil {
+		return nil, fmt.Errorf("failed to render a valid HTTP RBAC filter: %w", err)
+	}
+	return filter, nil
+}
+
+// allowSources returns RBAC rules that admit any request from the prefixes.
+func allowSources(principalType acl.PrincipalType, prefixes []netip.Prefix) (*rbacconfigv3.RBAC, error) {
+	principals, err := Principals(principalType, prefixes)
+	if err != nil {
+		return nil, err
+	}
+	rules := &rbacconfigv3.RBAC{Action: rbacconfigv3.RBAC_ALLOW, Policies: map[string]*rbacconfigv3.Policy{}}
+	if len(principals) > 0 {
+		rules.Policies[policyAllowedSources] = &rbacconfigv3.Policy{
+			Permissions: []*rbacconfigv3.Permission{{Rule: &rbacconfigv3.Permission_Any{Any: true}}},
+			Principals:  principals,
+		}
+	}
+	return rules, nil
+}

@@ -1,0 +1,138 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter_test
+
+import (
+	"encoding/json"
+	"net/netip"
+
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+)
+
+var prefixes = []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("198.51.100.7/32"), netip.MustParsePrefix("2001:db8::/32")}
+
+// decodePatch reads an EnvoyFilter patch value back into the go-control-plane type, as Envoy would, and validates it.
+func decodePatch(filterName string, value map[string]any, into proto.Message) {
+	Expect(value).To(HaveKeyWithValue("name", filterName))
+	raw, err := json.Marshal(value["typed_config"])
+	Expect(err).NotTo(HaveOccurred())
+	typedConfig := &anypb.Any{}
+	Expect(protojson.Unmarshal(raw, typedConfig)).To(Succeed())
+	Expect(typedConfig.UnmarshalTo(into)).To(Succeed())
+	Expect(into.(interface{ ValidateAll() error }).ValidateAll()).To(Succeed())
+}
+
+var _ = Describe("RBAC rendering", func() {
+	DescribeTable("renders one principal per prefix, of the configured kind, for both families",
+		func(principalType acl.PrincipalType, address func(*rbacconfigv3.Principal) (string, uint32)) {
+			principals, err := envoyfilter.Principals(principalType, prefixes)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(principals).To(HaveLen(3))
+			for i, principal := range principals {
+				prefix, bits := address(principal)
+				Expect(prefix).To(Equal(prefixes[i].Addr().String()))
+				Expect(bits).To(Equal(uint32(prefixes[i].Bits())))
+			}
+		},
+		Entry("remote_ip", acl.PrincipalTypeRemoteIP, func(p *rbacconfigv3.Principal) (string, uint32) {
+			return p.GetRemoteIp().GetAddressPrefix(), p.GetRemoteIp().GetPrefixLen().GetValue()
+		}),
+		Entry("direct_remote_ip", acl.PrincipalTypeDirectRemoteIP, func(p *rbacconfigv3.Principal) (string, uint32) {
+			return p.GetDirectRemoteIp().GetAddressPrefix(), p.GetDirectRemoteIp().GetPrefixLen().GetValue()
+		}),
+		Entry("source_ip", acl.PrincipalTypeSourceIP, func(p *rbacconfigv3.Principal) (string, uint32) {
+			return p.GetSourceIp().GetAddressPrefix(), p.GetSourceIp().GetPrefixLen().GetValue() //nolint:staticcheck // the deprecated kind is what is tested
+		}),
+	)
+
+	It("refuses an unknown principal type", func() {
+		_, err := envoyfilter.Principals("x_forwarded_for", prefixes)
+		Expect(err).To(MatchError(ContainSubstring(`unknown principal type "x_forwarded_for"`)))
+	})
+
+	Describe("NetworkRBAC", func() {
+		It("admits exactly the prefixes, and survives the round trip through an EnvoyFilter patch", func() {
+			filter, err := envoyfilter.NetworkRBAC("acl_shoot--dev--a", acl.PrincipalTypeRemoteIP, prefixes)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(filter.GetRules().GetAction()).To(Equal(rbacconfigv3.RBAC_ALLOW))
+			Expect(filter.GetRules().GetPolicies()).To(HaveLen(1))
+
+			value, err := envoyfilter.PatchValue(envoyfilter.NetworkRBACFilterName, filter)
+			Expect(err).NotTo(HaveOccurred())
+			decoded := &rbacnetworkv3.RBAC{}
+			decodePatch(envoyfilter.NetworkRBACFilterName, value.AsMap(), decoded)
+			Expect(proto.Equal(decoded, filter)).To(BeTrue())
+		})
+
+		It("admits nothing when there are no prefixes, with a filter Envoy accepts", func() {
+			filter, err := envoyfilter.NetworkRBAC("acl_shoot--dev--a", acl.PrincipalTypeRemoteIP, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(filter.GetRules().GetAction()).To(Equal(rbacconfigv3.RBAC_ALLOW))
+			Expect(filter.GetRules().GetPolicies()).To(BeEmpty())
+		})
+	})
+
+	Describe("SharedListenerRBAC", func() {
+		destinations := []string{
+			"outbound|1194||vpn-seed-server.shoot--dev--a.svc.cluster.local",
+			"shoot--dev--a--kube-apiserver-socket",
+		}
+
+		It("admits other destinations from anywhere and the shoot's own only from the prefixes, by exact match", func() {
+			filter, err := envoyfilter.SharedListenerRBAC("acl_shoot--dev--a_", "X-Gardener-Destination", destinations, acl.PrincipalTypeRemoteIP, prefixes)
+			Expect(err).NotTo(HaveOccurred())
+			policies := filter.GetRules().GetPolicies()
+			Expect(policies).To(HaveLen(2))
+
+			others := policies["acl-other-destinations"]
+			Expect(others.GetPrincipals()).To(HaveLen(1))
+			Expect(others.GetPrincipals()[0].GetAny()).To(BeTrue())
+			own := others.GetPermissions()[0].GetNotRule().GetOrRules().GetRules()
+			Expect(own).To(HaveLen(2))
+			for i, permission := range own {
+				Expect(permission.GetHeader().GetName()).To(Equal("X-Gardener-Destination"))
+				Expect(permission.GetHeader().GetStringMatch().GetExact()).To(Equal(destinations[i]))
+			}
+			Expect(policies["acl-allowed-sources"].GetPrincipals()).To(HaveLen(3))
+
+			value, err := envoyfilter.PatchValue(envoyfilter.HTTPRBACFilterName, filter)
+			Expect(err).NotTo(HaveOccurred())
+			decoded := &rbachttpv3.RBAC{}
+			decodePatch(envoyfilter.HTTPRBACFilterName, value.AsMap(), decoded)
+			Expect(proto.Equal(decoded, filter)).To(BeTrue())
+		})
+
+		It("refuses a shoot without destination values rather than matching nothing", func() {
+			_, err := envoyfilter.SharedListenerRBAC("acl_", "X-Gardener-Destination", nil, acl.PrincipalTypeRemoteIP, prefixes)
+			Expect(err).To(MatchError(ContainSubstring("the shoot has no destination values")))
+		})
+	})
+
+	It("renders byte-identical patch values for the same input", func() {
+		render := func() []byte {
+			filter, err := envoyfilter.SharedListenerRBAC("acl_a_", "Reversed-VPN", []string{"a", "b"}, acl.PrincipalTypeRemoteIP, prefixes)
+			Expect(err).NotTo(HaveOccurred())
+			value, err := envoyfilter.PatchValue(envoyfilter.HTTPRBACFilterName, filter)
+			Expect(err).NotTo(HaveOccurred())
+			raw, err := json.Marshal(value)
+			Expect(err).NotTo(HaveOccurred())
+			return raw
+		}
+		first := render()
+		for range 20 {
+			Expect(render()).To(Equal(first))
+		}
+	})
+})

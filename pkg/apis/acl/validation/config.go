@@ -221,6 +221,7 @@ func (v *configValidator) hadBefore(text string) bool {
 // and then by prefix length puts every container before the entries it contains, so a stack of open containers
 // finds all of them in one pass.
 func (v *configValidator) warnRedundant(entries []entry) {
+	groupFamilies(entries)
 	slices.SortFunc(entries, compareEntries)
 
 	type finding struct {
@@ -263,6 +264,21 @@ func (v *configValidator) warnRedundant(entries []entry) {
 	for _, f := range redundant {
 		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
 	}
+}
+
+// groupFamilies moves the IPv4 entries before the IPv6 entries, keeping the order within each family. Lists written
+// in address order then sort in linear time even when they mix the families, instead of in n·log(n).
+func groupFamilies(entries []entry) {
+	ipv6 := make([]entry, 0, len(entries))
+	ipv4 := entries[:0]
+	for _, e := range entries {
+		if e.is6 {
+			ipv6 = append(ipv6, e)
+		} else {
+			ipv4 = append(ipv4, e)
+		}
+	}
+	copy(entries[len(ipv4):], ipv6)
 }
 
 func containsPrefix(outer, inner netip.Prefix) bool {

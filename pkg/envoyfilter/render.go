@@ -1,0 +1,166 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+)
+
+// Gateway is an istio ingress gateway that serves a shoot's kube-apiserver.
+type Gateway struct {
+	// Namespace is the istio ingress namespace; the EnvoyFilter is created there.
+	Namespace string
+	// Labels select the gateway's workload.
+	Labels map[string]string
+	// Hosts are the shoot's hostnames this gateway serves by SNI, including wildcard hosts.
+	Hosts []string
+	// LegacyVPNListenerPort is the port of the legacy reversed-VPN listener, 0 when the gateway has none.
+	LegacyVPNListenerPort uint32
+}
+
+// sharedListener is a listener every shoot of the seed shares, routing by a header.
+type sharedListener struct {
+	port   uint32
+	header string
+}
+
+func (g Gateway) sharedListeners() []sharedListener {
+	listeners := []sharedListener{{port: HTTPProxyListenerPort, header: HTTPProxyDestinationHeader}}
+	if g.LegacyVPNListenerPort != 0 {
+		listeners = append(listeners, sharedListener{port: g.LegacyVPNListenerPort, header: LegacyVPNDestinationHeader})
+	}
+	return listeners
+}
+
+// Input is everything that decides the EnvoyFilters of one shoot.
+type Input struct {
+	// TechnicalID is the shoot's technical ID, which is also its control plane namespace.
+	TechnicalID string
+	// Policy is the shoot's compiled rules.
+	Policy *policy.Policy
+	// AlwaysAllowed are sources that reach the control plane whatever the rules say: seed and shoot networks, egress
+	// addresses of the shoot's nodes, operator additions.
+	AlwaysAllowed []netip.Prefix
+	// Gateways are the ingress gateways that serve the shoot.
+	Gateways []Gateway
+}
+
+// Name returns the name of the EnvoyFilters of a shoot.
+func Name(technicalID string) string {
+	return "acl-" + technicalID
+}
+
+// Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
+// namespace. Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, and the
+// shared HTTP proxy listener(s) get an HTTP RBAC filter that only concerns requests for this shoot.
+func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
+	if input.TechnicalID == "" {
+		return nil, fmt.Errorf("failed to render EnvoyFilters: the shoot has no technical ID")
+	}
+	if input.Policy == nil {
+		return nil, fmt.Errorf("failed to render EnvoyFilters for %s: no compiled policy", input.TechnicalID)
+	}
+	allowed, err := union(input.Policy.Prefixes(), input.AlwaysAllowed)
+	if err != nil {
+		return nil, fmt.Errorf("failed to render EnvoyFilters for %s: %w", input.TechnicalID, err)
+	}
+
+	statPrefix := "acl_" + input.TechnicalID + "_"
+	network, err := NetworkRBAC(statPrefix, input.Policy.Type, allowed)
+	if err != nil {
+		return nil, err
+	}
+	networkValue, err := PatchValue(NetworkRBACFilterName, network)
+	if err != nil {
+		return nil, err
+	}
+
+	gateways := slices.Clone(input.Gateways)
+	slices.SortFunc(gateways, func(a, b Gateway) int { return cmp.Compare(a.Namespace, b.Namespace) })
+
+	filters := make([]*istionetworkingv1alpha3.EnvoyFilter, 0, len(gateways))
+	for i, gateway := range gateways {
+		if i > 0 && gateways[i-1].Namespace == gateway.Namespace {
+			return nil, fmt.Errorf("failed to render EnvoyFilters for %s: gateway namespace %s is given twice", input.TechnicalID, gateway.Namespace)
+		}
+
+		var patches []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
+		hosts := slices.Clone(gateway.Hosts)
+		slices.Sort(hosts)
+		for _, host := range slices.Compact(hosts) {
+			patches = append(patches, sniPatch(host, networkValue))
+		}
+
+		for _, listener := range gateway.sharedListeners() {
+			shared, err := SharedListenerRBAC(statPrefix, listener.header, Destinations(input.TechnicalID), input.Policy.Type, allowed)
+			if err != nil {
+				return nil, err
+			}
+			value, err := PatchValue(HTTPRBACFilterName, shared)
+			if err != nil {
+				return nil, err
+			}
+			patches = append(patches, sharedListenerPatch(listener.port, value))
+		}
+
+		filters = append(filters, &istionetworkingv1alpha3.EnvoyFilter{
+			TypeMeta:   metav1.TypeMeta{APIVersion: istionetworkingv1alpha3.SchemeGroupVersion.String(), Kind: "EnvoyFilter"},
+			ObjectMeta: metav1.ObjectMeta{Name: Name(input.TechnicalID), Namespace: gateway.Namespace},
+			Spec: istioapinetworkingv1alpha3.EnvoyFilter{
+				WorkloadSelector: &istioapinetworkingv1alpha3.WorkloadSelector{Labels: maps.Clone(gateway.Labels)},
+				ConfigPatches:    patches,
+			},
+		})
+	}
+	return filters, nil
+}
+
+// sniPatch puts the network RBAC filter first into the filter chain that serves host by SNI, before the TCP proxy of
+// TLS passthrough or the HTTP connection manager of istio's TLS termination.
+func sniPatch(host string, value *structpb.Struct) *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch {
+	return &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{
+		ApplyTo: istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER,
+		Match: &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectMatch{
+			Context: istioapinetworkingv1alpha3.EnvoyFilter_GATEWAY,
+			ObjectTypes: &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectMatch_Listener{Listener: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch{
+				PortNumber:  SNIListenerPort,
+				FilterChain: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch_FilterChainMatch{Sni: host},
+			}},
+		},
+		Patch: &istioapinetworkingv1alpha3.EnvoyFilter_Patch{Operation: istioapinetworkingv1alpha3.EnvoyFilter_Patch_INSERT_FIRST, Value: value},
+	}
+}
+
+// sharedListenerPatch puts the HTTP RBAC filter before the router of the shared listener on port.
+func sharedListenerPatch(port uint32, value *structpb.Struct) *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch {
+	return &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{
+		ApplyTo: istioapinetworkingv1alpha3.EnvoyFilter_HTTP_FILTER,
+		Match: &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectMatch{
+			Context: istioapinetworkingv1alpha3.EnvoyFilter_GATEWAY,
+			ObjectTypes: &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectMatch_Listener{Listener: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch{
+				PortNumber: port,
+				FilterChain: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch_FilterChainMatch{
+					Filter: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch_FilterMatch{
+						Name:      "envoy.filters.network.http_connection_manager",
+						SubFilter: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch_SubFilterMatch{Name: "envoy.filters.http.router"},
+					},
+				},
+			}},
+		},
+		Patch: &istioapinetworkingv1alpha3.EnvoyFilter_Patch{Operation: istioapinetworkingv1alpha3.EnvoyFilter_Patch_INSERT_BEFORE, Value: value},
+	}
+}

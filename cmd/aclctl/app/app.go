@@ -52,7 +52,7 @@ func NewCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	limits := validation.DefaultLimits()
 	root := &cobra.Command{
 		Use:   "aclctl",
-		Short: "Validate, compile and explain ACL extension rules offline",
+		Short: "Validate, compile, explain and render ACL extension rules offline",
 		Long: `aclctl checks the providerConfig of a Shoot's acl extension exactly as the admission webhook and the
 seed controller do, without a cluster. FILE is a Shoot (core.gardener.cloud/v1beta1) or a bare providerConfig, in
 YAML or JSON; "-" reads standard input.
@@ -74,6 +74,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error.`,
 		newValidateCommand(&limits),
 		newCompileCommand(&limits),
 		newExplainCommand(&limits),
+		newRenderCommand(&limits),
 	)
 	return root
 }

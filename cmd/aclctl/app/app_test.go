@@ -68,6 +68,11 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "explain-not-an-ip", "", "explain", "--ip", "10.250.0.0/16", "testdata/shoot-valid.yaml"),
 		Entry(nil, "explain-without-ip", "", "explain", "testdata/shoot-valid.yaml"),
 		Entry(nil, "unknown-command", "", "lint", "testdata/shoot-valid.yaml"),
+		Entry(nil, "render-two-gateways", "", "render", "--additional-allowed-cidrs", "172.16.0.0/12",
+			"testdata/render/shoot.yaml", "testdata/render/seed.yaml", "testdata/render/gateways.yaml", "testdata/render/ingress.yaml"),
+		Entry(nil, "render-without-seed", "", "render", "testdata/render/shoot.yaml", "testdata/render/gateways.yaml"),
+		Entry(nil, "render-without-ingress", "", "render", "testdata/render/shoot.yaml", "testdata/render/seed.yaml", "testdata/render/gateways.yaml"),
+		Entry(nil, "render-invalid-rules", "", "render", "testdata/shoot-invalid.yaml", "testdata/render/seed.yaml"),
 	)
 
 	It("prints its version", func() {
@@ -75,7 +80,7 @@ var _ = Describe("aclctl", func() {
 	})
 
 	It("documents every command with examples", func() {
-		for _, command := range []string{"validate", "compile", "explain"} {
+		for _, command := range []string{"validate", "compile", "explain", "render"} {
 			output := run("", command, "--help")
 			Expect(output).To(ContainSubstring("exit: 0"))
 			Expect(output).To(ContainSubstring("Examples:"))

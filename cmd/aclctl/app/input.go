@@ -23,12 +23,14 @@ import (
 // bareRoot is the path under which findings of a bare providerConfig file are reported.
 var bareRoot = field.NewPath("providerConfig")
 
-var shootDecoder runtime.Decoder
+var (
+	shootScheme  = runtime.NewScheme()
+	shootDecoder runtime.Decoder
+)
 
 func init() {
-	scheme := runtime.NewScheme()
-	gardencoreinstall.Install(scheme)
-	shootDecoder = serializer.NewCodecFactory(scheme).UniversalDecoder(core.SchemeGroupVersion)
+	gardencoreinstall.Install(shootScheme)
+	shootDecoder = serializer.NewCodecFactory(shootScheme).UniversalDecoder(core.SchemeGroupVersion)
 }
 
 // input is a file given to aclctl: either a Shoot or a bare providerConfig.
@@ -99,6 +101,14 @@ func validateInputs(current, old *input, limits validation.Limits) (validation.S
 	return validation.ShootResult{Errors: result.Errors, Warnings: result.Warnings}, nil
 }
 
+// describe names the input in messages.
+func (in *input) describe() string {
+	if in.shoot != nil && in.name == "" {
+		return "the Shoot " + in.shoot.Namespace + "/" + in.shoot.Name
+	}
+	return "the Shoot in " + in.name
+}
+
 // aclConfig returns the one enabled acl providerConfig of the input and the path it is reported under.
 func (in *input) aclConfig() ([]byte, *field.Path, error) {
 	if in.shoot == nil {
@@ -109,5 +119,5 @@ func (in *input) aclConfig() ([]byte, *field.Path, error) {
 			return extension.ProviderConfig, field.NewPath("spec", "extensions").Index(i).Child("providerConfig"), nil
 		}
 	}
-	return nil, nil, fmt.Errorf("the Shoot in %s has no enabled extension of type %s", in.name, validation.ExtensionType)
+	return nil, nil, fmt.Errorf("%s has no enabled extension of type %s", in.describe(), validation.ExtensionType)
 }

@@ -1,0 +1,208 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
+	"github.com/gardener/gardener/extensions/pkg/controller/extension"
+	v1beta1helper "github.com/gardener/gardener/pkg/api/core/v1beta1/helper"
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	"github.com/gardener/gardener/pkg/utils/managedresources"
+	"github.com/go-logr/logr"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/client-go/tools/record"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
+)
+
+// deleteTimeout bounds the wait for gardener-resource-manager to remove a shoot's EnvoyFilters.
+const deleteTimeout = 2 * time.Minute
+
+type actuator struct {
+	client   client.Client
+	recorder record.EventRecorder
+	config   Config
+}
+
+// NewActuator returns the actuator of Extension resources of type acl.
+func NewActuator(c client.Client, recorder record.EventRecorder, config Config) extension.Actuator {
+	return &actuator{client: c, recorder: recorder, config: config}
+}
+
+// ProviderStatus is what the controller reports in the Extension's status.providerStatus.
+type ProviderStatus struct {
+	// IPv4Prefixes and IPv6Prefixes count the prefixes the rules compile to, before the always-allowed sources are added.
+	IPv4Prefixes int `json:"ipv4Prefixes"`
+	// IPv6Prefixes counts the compiled IPv6 prefixes.
+	IPv6Prefixes int `json:"ipv6Prefixes"`
+	// Hash identifies the effective rule set: equal hashes mean the same allowed sources.
+	Hash string `json:"hash"`
+	// EgressUnknown is set when the shoot has workers but no egress CIDRs are known, so its nodes reach the control
+	// plane only if the rules allow them.
+	EgressUnknown bool `json:"egressUnknown,omitempty"`
+}
+
+// Reconcile renders the shoot's EnvoyFilters and deploys them through a seed ManagedResource.
+func (a *actuator) Reconcile(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	cluster, err := extensionscontroller.GetCluster(ctx, a.client, ex.Namespace)
+	if err != nil {
+		return fmt.Errorf("failed to get the Cluster of namespace %s: %w", ex.Namespace, err)
+	}
+	if cluster.Shoot == nil || cluster.Seed == nil {
+		return fmt.Errorf("the Cluster of namespace %s has no Shoot or Seed", ex.Namespace)
+	}
+
+	var raw []byte
+	if ex.Spec.ProviderConfig != nil {
+		raw = ex.Spec.ProviderConfig.Raw
+	}
+	validated := validation.ValidateProviderConfig(raw, nil, field.NewPath("spec", "providerConfig"), a.config.Limits)
+	if len(validated.Errors) > 0 {
+		// Invalid rules are the shoot owner's to fix; retrying does not help, and the old filters stay in place.
+		return v1beta1helper.NewErrorWithCodes(fmt.Errorf("invalid ACL rules: %w", validated.Errors.ToAggregate()), gardencorev1beta1.ErrorConfigurationProblem)
+	}
+
+	input, alwaysAllowed, err := a.renderInput(ctx, ex.Namespace, cluster)
+	if err != nil {
+		return err
+	}
+	input.Policy = validated.Policy
+	if alwaysAllowed.EgressUnknown {
+		a.recorder.Event(ex, corev1.EventTypeWarning, "EgressUnknown", "The shoot has workers but no egress CIDRs are known: its nodes reach the control plane only if the ACL rules allow them")
+	}
+
+	filters, err := envoyfilter.Render(input)
+	if err != nil {
+		return fmt.Errorf("failed to render EnvoyFilters: %w", err)
+	}
+	registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
+	objects := make([]client.Object, 0, len(filters))
+	for _, filter := range filters {
+		objects = append(objects, filter)
+	}
+	data, err := registry.AddAllAndSerialize(objects...)
+	if err != nil {
+		return fmt.Errorf("failed to serialize EnvoyFilters: %w", err)
+	}
+	if err := managedresources.CreateForSeed(ctx, a.client, ex.Namespace, ManagedResourceName, false, data); err != nil {
+		return fmt.Errorf("failed to deploy the EnvoyFilters: %w", err)
+	}
+	log.V(1).Info("Deployed EnvoyFilters", "gateways", len(filters), "ipv4Prefixes", len(validated.Policy.IPv4), "ipv6Prefixes", len(validated.Policy.IPv6))
+
+	return a.updateProviderStatus(ctx, ex, ProviderStatus{
+		IPv4Prefixes:  len(validated.Policy.IPv4),
+		IPv6Prefixes:  len(validated.Policy.IPv6),
+		Hash:          validated.Policy.Hash(),
+		EgressUnknown: alwaysAllowed.EgressUnknown,
+	})
+}
+
+// renderInput reads everything besides the rules that decides the shoot's EnvoyFilters.
+func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *extensionscontroller.Cluster) (envoyfilter.Input, exposure.AlwaysAllowed, error) {
+	infrastructure := &extensionsv1alpha1.Infrastructure{}
+	if err := a.client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: cluster.Shoot.Name}, infrastructure); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to get the Infrastructure: %w", err)
+		}
+		infrastructure = nil
+	}
+	shootInfo := &corev1.ConfigMap{}
+	if err := a.client.Get(ctx, client.ObjectKey{Namespace: "kube-system", Name: "shoot-info"}, shootInfo); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
+		}
+		shootInfo = nil
+	}
+
+	alwaysAllowed, err := exposure.ReadAlwaysAllowed(exposure.Sources{
+		Seed: cluster.Seed, Shoot: cluster.Shoot, Infrastructure: infrastructure, SeedShootInfo: shootInfo, Additional: a.config.AdditionalAllowedCIDRs,
+	})
+	if err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, err
+	}
+
+	gatewayList := &istionetworkingv1beta1.GatewayList{}
+	if err := a.client.List(ctx, gatewayList, client.InNamespace(namespace)); err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio Gateways: %w", err)
+	}
+	serviceList := &corev1.ServiceList{}
+	if err := a.client.List(ctx, serviceList, client.MatchingLabels{IngressGatewayLabelKey: IngressGatewayLabelValue}); err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio ingress gateway Services: %w", err)
+	}
+	gateways, err := exposure.Gateways(gatewayList.Items, serviceList.Items)
+	if err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, err
+	}
+
+	return envoyfilter.Input{TechnicalID: namespace, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: gateways}, alwaysAllowed, nil
+}
+
+// updateProviderStatus writes the provider status only when it changed, so that a reconcile that changes nothing
+// writes nothing.
+func (a *actuator) updateProviderStatus(ctx context.Context, ex *extensionsv1alpha1.Extension, status ProviderStatus) error {
+	raw, err := json.Marshal(status)
+	if err != nil {
+		return fmt.Errorf("failed to encode the provider status: %w", err)
+	}
+	if ex.Status.ProviderStatus != nil && apiequality.Semantic.DeepEqual(ex.Status.ProviderStatus.Raw, raw) {
+		return nil
+	}
+	patch := client.MergeFrom(ex.DeepCopy())
+	ex.Status.ProviderStatus = &runtime.RawExtension{Raw: raw}
+	if err := a.client.Status().Patch(ctx, ex, patch); err != nil {
+		return fmt.Errorf("failed to update the provider status: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the shoot's EnvoyFilters and waits until gardener-resource-manager has removed them.
+func (a *actuator) Delete(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
+		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
+	}
+	timeoutCtx, cancel := context.WithTimeout(ctx, deleteTimeout)
+	defer cancel()
+	if err := managedresources.WaitUntilDeleted(timeoutCtx, a.client, ex.Namespace, ManagedResourceName); err != nil {
+		return fmt.Errorf("failed waiting for the EnvoyFilters to be deleted: %w", err)
+	}
+	return nil
+}
+
+// ForceDelete removes the shoot's EnvoyFilters without waiting.
+func (a *actuator) ForceDelete(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
+		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
+	}
+	return nil
+}
+
+// Migrate hands the shoot over to another seed: the ManagedResource goes, the EnvoyFilters stay until the shoot's
+// control plane has left this seed.
+func (a *actuator) Migrate(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	if err := managedresources.SetKeepObjects(ctx, a.client, ex.Namespace, ManagedResourceName, true); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("failed to keep the EnvoyFilters: %w", err)
+	}
+	return a.Delete(ctx, log, ex)
+}
+
+// Restore re-creates the shoot's EnvoyFilters on the seed that took over the shoot.
+func (a *actuator) Restore(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	return a.Reconcile(ctx, log, ex)
+}

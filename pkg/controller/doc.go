@@ -1,0 +1,8 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package controller contains the seed extension controller of the ACL extension: it reconciles Extension resources
+// of type acl, judges the rules with the same validation as the admission webhook, and deploys the EnvoyFilters that
+// enforce them through a seed ManagedResource.
+package controller

@@ -1,0 +1,202 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller_test
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+)
+
+const (
+	technicalID    = "shoot--dev--web"
+	ingressNS      = "istio-ingress"
+	filterName     = "acl-" + technicalID
+	providerConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48"]}]}`
+)
+
+func mustJSON(value any) []byte {
+	raw, err := json.Marshal(value)
+	Expect(err).NotTo(HaveOccurred())
+	return raw
+}
+
+// principalsOfFirstPatch returns the remote_ip address prefixes of the network RBAC filter of the first patch.
+func principalsOfFirstPatch(filter *istionetworkingv1alpha3.EnvoyFilter) []string {
+	value := filter.Spec.ConfigPatches[0].Patch.Value.AsMap()
+	policies := value["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
+	var prefixes []string
+	for _, principal := range policies["acl-allowed-sources"].(map[string]any)["principals"].([]any) {
+		remote := principal.(map[string]any)["remote_ip"].(map[string]any)
+		prefixes = append(prefixes, remote["address_prefix"].(string))
+	}
+	return prefixes
+}
+
+var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func() {
+	var extension *extensionsv1alpha1.Extension
+
+	BeforeAll(func(ctx context.Context) {
+		for _, name := range []string{technicalID, ingressNS, "kube-system"} {
+			Expect(client.IgnoreAlreadyExists(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}))).To(Succeed())
+		}
+		Expect(c.Create(ctx, &corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: ingressNS, Labels: map[string]string{"app": "istio-ingressgateway"}},
+			Spec: corev1.ServiceSpec{
+				Selector: map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"},
+				Ports: []corev1.ServicePort{
+					{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)},
+					{Name: "http-proxy", Port: 8443, TargetPort: intstr.FromInt32(8443)},
+				},
+			},
+		})).To(Succeed())
+		Expect(c.Create(ctx, &istionetworkingv1beta1.Gateway{
+			ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver", Namespace: technicalID},
+			Spec: istioapinetworkingv1beta1.Gateway{
+				Selector: map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"},
+				Servers:  []*istioapinetworkingv1beta1.Server{{Hosts: []string{"api.web.dev.example.com"}, Port: &istioapinetworkingv1beta1.Port{Number: 443, Name: "tls", Protocol: "TLS"}}},
+			},
+		})).To(Succeed())
+
+		shoot := &gardencorev1beta1.Shoot{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Shoot"},
+			ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "garden-dev"},
+			Spec: gardencorev1beta1.ShootSpec{
+				Networking: &gardencorev1beta1.Networking{Nodes: ptr.To("10.180.0.0/16")},
+				Provider:   gardencorev1beta1.Provider{Type: "local", Workers: []gardencorev1beta1.Worker{{Name: "pool"}}},
+			},
+			Status: gardencorev1beta1.ShootStatus{TechnicalID: technicalID, Networking: &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.10/32"}}},
+		}
+		seedObject := &gardencorev1beta1.Seed{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Seed"},
+			ObjectMeta: metav1.ObjectMeta{Name: "local"},
+			Spec:       gardencorev1beta1.SeedSpec{Networks: gardencorev1beta1.SeedNetworks{Nodes: ptr.To("10.250.0.0/16"), Pods: "100.96.0.0/11", Services: "100.64.0.0/13"}},
+		}
+		Expect(c.Create(ctx, &extensionsv1alpha1.Cluster{
+			ObjectMeta: metav1.ObjectMeta{Name: technicalID},
+			Spec: extensionsv1alpha1.ClusterSpec{
+				CloudProfile: runtime.RawExtension{Raw: []byte(`{"apiVersion":"core.gardener.cloud/v1beta1","kind":"CloudProfile"}`)},
+				Seed:         &runtime.RawExtension{Raw: mustJSON(seedObject)},
+				Shoot:        runtime.RawExtension{Raw: mustJSON(shoot)},
+			},
+		})).To(Succeed())
+
+		extension = &extensionsv1alpha1.Extension{
+			ObjectMeta: metav1.ObjectMeta{Name: "acl", Namespace: technicalID},
+			Spec: extensionsv1alpha1.ExtensionSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{
+				Type: "acl", ProviderConfig: &runtime.RawExtension{Raw: []byte(providerConfig)},
+			}},
+		}
+		Expect(c.Create(ctx, extension)).To(Succeed())
+	})
+
+	It("applies EnvoyFilters that admit the rules and the always-allowed sources, and reports the rule summary", func(ctx context.Context) {
+		filter := &istionetworkingv1alpha3.EnvoyFilter{}
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+
+		Expect(filter.Spec.ConfigPatches).To(HaveLen(2), "the SNI host and the shared HTTP proxy listener")
+		Expect(filter.Spec.ConfigPatches[0].Match.GetListener().GetFilterChain().GetSni()).To(Equal("api.web.dev.example.com"))
+		Expect(principalsOfFirstPatch(filter)).To(Equal([]string{"10.180.0.0", "10.250.0.0", "100.96.0.0", "172.16.0.0", "198.51.100.10", "203.0.113.0", "2001:db8:1::"}))
+
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+			g.Expect(extension.Status.LastOperation).NotTo(BeNil())
+			g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateSucceeded))
+			g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
+			status := aclcontroller.ProviderStatus{}
+			g.Expect(json.Unmarshal(extension.Status.ProviderStatus.Raw, &status)).To(Succeed())
+			g.Expect(status.IPv4Prefixes).To(Equal(1))
+			g.Expect(status.IPv6Prefixes).To(Equal(1))
+			g.Expect(status.Hash).To(HaveLen(64))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("writes nothing when a reconcile changes nothing", func(ctx context.Context) {
+		managedResource := &resourcesv1alpha1.ManagedResource{}
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+		secret := &corev1.Secret{}
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+
+		actuator := aclcontroller.NewActuator(mgrClient, record.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}})
+		Eventually(func(g Gomega) {
+			// The manager's cache must have caught up with the status the controller wrote.
+			g.Expect(actuator.Reconcile(ctx, GinkgoLogr, extension.DeepCopy())).To(Succeed())
+			afterMR := &resourcesv1alpha1.ManagedResource{}
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(managedResource), afterMR)).To(Succeed())
+			g.Expect(afterMR.ResourceVersion).To(Equal(managedResource.ResourceVersion))
+		}).WithTimeout(10 * time.Second).Should(Succeed())
+
+		afterSecret := &corev1.Secret{}
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(secret), afterSecret)).To(Succeed())
+		Expect(afterSecret.ResourceVersion).To(Equal(secret.ResourceVersion))
+		afterExtension := &extensionsv1alpha1.Extension{}
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), afterExtension)).To(Succeed())
+		Expect(afterExtension.ResourceVersion).To(Equal(extension.ResourceVersion))
+	})
+
+	It("follows a change of the rules", func(ctx context.Context) {
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+		patch := client.MergeFrom(extension.DeepCopy())
+		extension.Spec.ProviderConfig = &runtime.RawExtension{Raw: []byte(`{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`)}
+		Expect(c.Patch(ctx, extension, patch)).To(Succeed())
+
+		Eventually(func(g Gomega) {
+			filter := &istionetworkingv1alpha3.EnvoyFilter{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
+			g.Expect(principalsOfFirstPatch(filter)).To(ContainElement("192.0.2.0"))
+			g.Expect(principalsOfFirstPatch(filter)).NotTo(ContainElement("203.0.113.0"))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("refuses invalid rules with a configuration problem and keeps the filters in place", func(ctx context.Context) {
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+		patch := client.MergeFrom(extension.DeepCopy())
+		extension.Spec.ProviderConfig = &runtime.RawExtension{Raw: []byte(`{"rule":{"action":"ALLOW","cidrs":["not-a-cidr"]}}`)}
+		Expect(c.Patch(ctx, extension, patch)).To(Succeed())
+
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+			g.Expect(extension.Status.LastError).NotTo(BeNil())
+			g.Expect(extension.Status.LastError.Description).To(ContainSubstring(`spec.providerConfig.rule.cidrs[0]: Invalid value: "not-a-cidr"`))
+			g.Expect(extension.Status.LastError.Codes).To(ContainElement(gardencorev1beta1.ErrorConfigurationProblem))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+
+		filter := &istionetworkingv1alpha3.EnvoyFilter{}
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
+		Expect(principalsOfFirstPatch(filter)).To(ContainElement("192.0.2.0"))
+	})
+
+	It("removes the EnvoyFilters when the Extension is deleted", func(ctx context.Context) {
+		Expect(c.Delete(ctx, extension)).To(Succeed())
+		Eventually(func(g Gomega) {
+			err := c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, &istionetworkingv1alpha3.EnvoyFilter{})
+			g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "EnvoyFilter still present: %v", err)
+			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(extension), &extensionsv1alpha1.Extension{}))).To(BeTrue())
+		}).WithTimeout(time.Minute).Should(Succeed())
+	})
+})

@@ -24,7 +24,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
@@ -37,12 +37,12 @@ const deleteTimeout = 2 * time.Minute
 
 type actuator struct {
 	client   client.Client
-	recorder record.EventRecorder
+	recorder events.EventRecorder
 	config   Config
 }
 
 // NewActuator returns the actuator of Extension resources of type acl.
-func NewActuator(c client.Client, recorder record.EventRecorder, config Config) extension.Actuator {
+func NewActuator(c client.Client, recorder events.EventRecorder, config Config) extension.Actuator {
 	return &actuator{client: c, recorder: recorder, config: config}
 }
 
@@ -85,7 +85,7 @@ func (a *actuator) Reconcile(ctx context.Context, log logr.Logger, ex *extension
 	}
 	input.Policy = validated.Policy
 	if alwaysAllowed.EgressUnknown {
-		a.recorder.Event(ex, corev1.EventTypeWarning, "EgressUnknown", "The shoot has workers but no egress CIDRs are known: its nodes reach the control plane only if the ACL rules allow them")
+		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "EgressUnknown", "Reconcile", "The shoot has workers but no egress CIDRs are known: its nodes reach the control plane only if the ACL rules allow them")
 	}
 
 	filters, err := envoyfilter.Render(input)

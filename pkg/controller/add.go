@@ -37,7 +37,7 @@ type AddOptions struct {
 // AddToManagerWithOptions adds the controller of Extension resources of type acl to the manager.
 func AddToManagerWithOptions(ctx context.Context, mgr manager.Manager, options AddOptions) error {
 	return extension.Add(mgr, extension.AddArgs{
-		Actuator:                  NewActuator(mgr.GetClient(), mgr.GetEventRecorderFor(Name+"-controller"), options.Config),
+		Actuator:                  NewActuator(mgr.GetClient(), mgr.GetEventRecorder(Name+"-controller"), options.Config),
 		ControllerOptions:         options.Controller,
 		Name:                      Name,
 		FinalizerSuffix:           FinalizerSuffix,

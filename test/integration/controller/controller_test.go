@@ -22,7 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
-	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -142,7 +142,7 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
 		Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
 
-		actuator := aclcontroller.NewActuator(mgrClient, record.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}})
+		actuator := aclcontroller.NewActuator(mgrClient, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}})
 		Eventually(func(g Gomega) {
 			// The manager's cache must have caught up with the status the controller wrote.
 			g.Expect(actuator.Reconcile(ctx, GinkgoLogr, extension.DeepCopy())).To(Succeed())

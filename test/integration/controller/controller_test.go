@@ -14,20 +14,16 @@ import (
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
-	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
 const (
@@ -36,12 +32,6 @@ const (
 	filterName     = "acl-" + technicalID
 	providerConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48"]}]}`
 )
-
-func mustJSON(value any) []byte {
-	raw, err := json.Marshal(value)
-	Expect(err).NotTo(HaveOccurred())
-	return raw
-}
 
 // principalsOfFirstPatch returns the remote_ip address prefixes of the network RBAC filter of the first patch.
 func principalsOfFirstPatch(filter *istionetworkingv1alpha3.EnvoyFilter) []string {
@@ -59,57 +49,9 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 	var extension *extensionsv1alpha1.Extension
 
 	BeforeAll(func(ctx context.Context) {
-		for _, name := range []string{technicalID, ingressNS, "kube-system"} {
-			Expect(client.IgnoreAlreadyExists(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}))).To(Succeed())
-		}
-		Expect(c.Create(ctx, &corev1.Service{
-			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: ingressNS, Labels: map[string]string{"app": "istio-ingressgateway"}},
-			Spec: corev1.ServiceSpec{
-				Selector: map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"},
-				Ports: []corev1.ServicePort{
-					{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)},
-					{Name: "http-proxy", Port: 8443, TargetPort: intstr.FromInt32(8443)},
-				},
-			},
-		})).To(Succeed())
-		Expect(c.Create(ctx, &istionetworkingv1beta1.Gateway{
-			ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver", Namespace: technicalID},
-			Spec: istioapinetworkingv1beta1.Gateway{
-				Selector: map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"},
-				Servers:  []*istioapinetworkingv1beta1.Server{{Hosts: []string{"api.web.dev.example.com"}, Port: &istioapinetworkingv1beta1.Port{Number: 443, Name: "tls", Protocol: "TLS"}}},
-			},
-		})).To(Succeed())
-
-		shoot := &gardencorev1beta1.Shoot{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Shoot"},
-			ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "garden-dev"},
-			Spec: gardencorev1beta1.ShootSpec{
-				Networking: &gardencorev1beta1.Networking{Nodes: ptr.To("10.180.0.0/16")},
-				Provider:   gardencorev1beta1.Provider{Type: "local", Workers: []gardencorev1beta1.Worker{{Name: "pool"}}},
-			},
-			Status: gardencorev1beta1.ShootStatus{TechnicalID: technicalID, Networking: &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.10/32"}}},
-		}
-		seedObject := &gardencorev1beta1.Seed{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Seed"},
-			ObjectMeta: metav1.ObjectMeta{Name: "local"},
-			Spec:       gardencorev1beta1.SeedSpec{Networks: gardencorev1beta1.SeedNetworks{Nodes: ptr.To("10.250.0.0/16"), Pods: "100.96.0.0/11", Services: "100.64.0.0/13"}},
-		}
-		Expect(c.Create(ctx, &extensionsv1alpha1.Cluster{
-			ObjectMeta: metav1.ObjectMeta{Name: technicalID},
-			Spec: extensionsv1alpha1.ClusterSpec{
-				CloudProfile: runtime.RawExtension{Raw: []byte(`{"apiVersion":"core.gardener.cloud/v1beta1","kind":"CloudProfile"}`)},
-				Seed:         &runtime.RawExtension{Raw: mustJSON(seedObject)},
-				Shoot:        runtime.RawExtension{Raw: mustJSON(shoot)},
-			},
-		})).To(Succeed())
-
-		extension = &extensionsv1alpha1.Extension{
-			ObjectMeta: metav1.ObjectMeta{Name: "acl", Namespace: technicalID},
-			Spec: extensionsv1alpha1.ExtensionSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{
-				Type: "acl", ProviderConfig: &runtime.RawExtension{Raw: []byte(providerConfig)},
-			}},
-		}
-		Expect(c.Create(ctx, extension)).To(Succeed())
+		var err error
+		extension, err = testenv.ShootFixture{TechnicalID: technicalID, IngressNamespace: ingressNS, Host: "api.web.dev.example.com", ProviderConfig: providerConfig}.Create(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
 	})
 
 	It("applies EnvoyFilters that admit the rules and the always-allowed sources, and reports the rule summary", func(ctx context.Context) {

@@ -1,0 +1,97 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package app assembles the ACL seed controller: the controller of Extensions of type acl, its health check and the
+// heartbeat gardenlet watches, in one controller-runtime manager against the seed.
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gardener/gardener/extensions/pkg/controller/heartbeat"
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	gardenerhealthz "github.com/gardener/gardener/pkg/healthz"
+	"github.com/spf13/cobra"
+	"k8s.io/component-base/version/verflag"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
+	"github.com/gardener-community/gardener-extension-acl/pkg/version"
+)
+
+// NewControllerCommand returns the command of the seed controller.
+func NewControllerCommand(ctx context.Context) *cobra.Command {
+	options := NewOptions()
+	command := &cobra.Command{
+		Use:           Name,
+		Short:         "Enforce the ACL rules of the shoots of a seed with EnvoyFilters",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(*cobra.Command, []string) error {
+			verflag.PrintAndExitIfRequested()
+			if err := options.Complete(); err != nil {
+				return fmt.Errorf("failed to complete options: %w", err)
+			}
+			return Run(ctx, options)
+		},
+	}
+	verflag.AddFlags(command.Flags())
+	options.AddFlags(command.Flags())
+	return command
+}
+
+// Run starts the seed controller and blocks until ctx is cancelled.
+func Run(ctx context.Context, options *Options) error {
+	managerConfig := options.Manager.Completed()
+	logf.SetLogger(managerConfig.Logger)
+	log := managerConfig.Logger.WithName(Name)
+	log.Info("Starting", "version", version.String())
+
+	managerOptions := managerConfig.Options()
+	managerOptions.Scheme = kubernetes.SeedScheme
+	mgr, err := manager.New(options.REST.Completed().Config, managerOptions)
+	if err != nil {
+		return fmt.Errorf("failed to create the manager: %w", err)
+	}
+
+	controllerOptions := options.Controller.Completed().Options()
+	if err := aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
+		Controller:                controllerOptions,
+		Config:                    *options.ACL.Completed(),
+		IgnoreOperationAnnotation: options.Reconciler.Completed().IgnoreOperationAnnotation,
+	}); err != nil {
+		return fmt.Errorf("failed to add the ACL controller: %w", err)
+	}
+	if err := healthcheck.AddToManager(mgr, controllerOptions, options.ACL.HealthCheckSyncPeriod); err != nil {
+		return fmt.Errorf("failed to add the health check controller: %w", err)
+	}
+
+	heartbeatConfig := options.Heartbeat.Completed()
+	if err := heartbeat.Add(mgr, heartbeat.AddArgs{
+		ExtensionName:        heartbeatConfig.ExtensionName,
+		Namespace:            heartbeatConfig.Namespace,
+		RenewIntervalSeconds: heartbeatConfig.RenewIntervalSeconds,
+		Clock:                clock.RealClock{},
+	}); err != nil {
+		return fmt.Errorf("failed to add the heartbeat controller: %w", err)
+	}
+
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return fmt.Errorf("failed to add the health check: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("informer-sync", gardenerhealthz.NewCacheSyncHealthz(mgr.GetCache())); err != nil {
+		return fmt.Errorf("failed to add the readiness check: %w", err)
+	}
+
+	log.Info("Starting the manager")
+	if err := mgr.Start(ctx); err != nil {
+		return fmt.Errorf("failed to run the manager: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package cmd holds the command line options of the ACL seed controller.
+package cmd
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+)
+
+// ACLOptions configure what the controller enforces.
+type ACLOptions struct {
+	// AdditionalAllowedCIDRs always reach every control plane of the seed, e.g. the operators' networks.
+	AdditionalAllowedCIDRs []string
+	// Limits bound the size of a shoot's rules, as in the admission webhook.
+	Limits validation.Limits
+	// HealthCheckSyncPeriod is how often the health of the EnvoyFilters is checked.
+	HealthCheckSyncPeriod time.Duration
+
+	config *aclcontroller.Config
+}
+
+// NewACLOptions returns ACLOptions with the defaults.
+func NewACLOptions() *ACLOptions {
+	return &ACLOptions{Limits: validation.DefaultLimits(), HealthCheckSyncPeriod: healthcheck.DefaultSyncPeriod}
+}
+
+// AddFlags implements Flagger.AddFlags.
+func (o *ACLOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringSliceVar(&o.AdditionalAllowedCIDRs, "additional-allowed-cidrs", o.AdditionalAllowedCIDRs, "CIDRs that always reach every shoot control plane of the seed, whatever the shoots' rules say.")
+	fs.DurationVar(&o.HealthCheckSyncPeriod, "healthcheck-sync-period", o.HealthCheckSyncPeriod, "How often the health of the shoots' EnvoyFilters is checked.")
+	o.Limits.AddFlags(fs)
+}
+
+// Complete implements Completer.Complete.
+func (o *ACLOptions) Complete() error {
+	for _, cidr := range o.AdditionalAllowedCIDRs {
+		if _, err := netip.ParsePrefix(cidr); err != nil {
+			return fmt.Errorf("invalid --additional-allowed-cidrs entry %q: %w", cidr, err)
+		}
+	}
+	if err := o.Limits.Validate(); err != nil {
+		return err
+	}
+	if o.HealthCheckSyncPeriod <= 0 {
+		return fmt.Errorf("--healthcheck-sync-period must be positive, got %s", o.HealthCheckSyncPeriod)
+	}
+	o.config = &aclcontroller.Config{AdditionalAllowedCIDRs: o.AdditionalAllowedCIDRs, Limits: o.Limits}
+	return nil
+}
+
+// Completed returns the completed controller configuration. Only call this if Complete was successful.
+func (o *ACLOptions) Completed() *aclcontroller.Config {
+	return o.config
+}

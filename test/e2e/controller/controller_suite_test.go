@@ -1,0 +1,97 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+func TestController(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "E2E Controller Suite")
+}
+
+const heartbeatNamespace = "garden-acl"
+
+var (
+	seed      *testenv.Seed
+	c         client.Client
+	healthURL string
+)
+
+var _ = BeforeSuite(func(ctx context.Context) {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+
+	By("Starting kube-apiserver and etcd with the seed CRDs")
+	var err error
+	seed, err = testenv.StartSeed(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { Expect(seed.Stop()).To(Succeed()) })
+	c, err = client.New(seed.Config, client.Options{Scheme: kubernetes.SeedScheme})
+	Expect(err).NotTo(HaveOccurred())
+	Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: heartbeatNamespace}})).To(Succeed())
+
+	By("Starting the controller command")
+	kubeconfig, err := testenv.WriteKubeconfig(seed.Config, GinkgoT().TempDir(), "seed.kubeconfig")
+	Expect(err).NotTo(HaveOccurred())
+	metricsPort, err := testenv.FreePort()
+	Expect(err).NotTo(HaveOccurred())
+	healthPort, err := testenv.FreePort()
+	Expect(err).NotTo(HaveOccurred())
+	healthURL = fmt.Sprintf("http://127.0.0.1:%d", healthPort)
+
+	controllerCtx, stop := context.WithCancel(context.Background())
+	command := app.NewControllerCommand(controllerCtx)
+	command.SetArgs([]string{
+		"--kubeconfig=" + kubeconfig,
+		"--leader-election=false",
+		"--ignore-operation-annotation=true",
+		"--heartbeat-namespace=" + heartbeatNamespace,
+		"--heartbeat-renew-interval-seconds=1",
+		"--additional-allowed-cidrs=172.16.0.0/12",
+		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(metricsPort),
+		"--health-bind-address=127.0.0.1:" + strconv.Itoa(healthPort),
+	})
+	stopped := make(chan struct{})
+	var runErr error
+	go func() {
+		defer close(stopped)
+		runErr = command.Execute()
+	}()
+	DeferCleanup(func() {
+		stop()
+		Eventually(stopped).WithTimeout(30 * time.Second).Should(BeClosed())
+		Expect(runErr).NotTo(HaveOccurred())
+	})
+
+	Eventually(func(g Gomega) {
+		select {
+		case <-stopped:
+			StopTrying("the controller exited").Wrap(runErr).Now()
+		default:
+		}
+		response, err := http.Get(healthURL + "/readyz")
+		g.Expect(err).NotTo(HaveOccurred())
+		defer response.Body.Close()
+		g.Expect(response.StatusCode).To(Equal(http.StatusOK))
+	}).WithTimeout(time.Minute).Should(Succeed())
+}, NodeTimeout(3*time.Minute))

@@ -1,0 +1,86 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+var _ = Describe("gardener-extension-acl", func() {
+	It("renews its heartbeat lease", func(ctx context.Context) {
+		lease := &coordinationv1.Lease{}
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: "gardener-extension-heartbeat"}, lease)).To(Succeed())
+			g.Expect(lease.Spec.HolderIdentity).To(HaveValue(Equal("gardener-extension-acl")))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+		first := lease.Spec.RenewTime.Time
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(lease), lease)).To(Succeed())
+			g.Expect(lease.Spec.RenewTime.Time).To(BeTemporally(">", first))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("serves its health endpoints", func() {
+		for _, path := range []string{"/healthz", "/readyz"} {
+			response, err := http.Get(healthURL + path)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(response.Body.Close()).To(Succeed())
+			Expect(response.StatusCode).To(Equal(http.StatusOK), path)
+		}
+	})
+
+	It("reconciles an acl Extension into a ManagedResource and checks its health", func(ctx context.Context) {
+		extension, err := testenv.ShootFixture{
+			TechnicalID: "shoot--dev--cmd", IngressNamespace: "istio-ingress", Host: "api.cmd.dev.example.com",
+			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["203.0.113.0/24"]}}`,
+		}.Create(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
+
+		Eventually(func(g Gomega) {
+			managedResource := &resourcesv1alpha1.ManagedResource{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1))
+			secret := &corev1.Secret{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
+			// gardener compresses the ManagedResource data with brotli.
+			g.Expect(secret.Data).To(HaveKey("data.yaml.br"))
+			manifests, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(string(manifests)).To(And(
+				ContainSubstring("name: acl-shoot--dev--cmd"), ContainSubstring("namespace: istio-ingress"),
+				ContainSubstring("sni: api.cmd.dev.example.com"), ContainSubstring("address_prefix: 172.16.0.0"),
+			))
+
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+			g.Expect(extension.Status.LastOperation).NotTo(BeNil())
+			g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateSucceeded))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+
+		// No resource manager runs here, so the ManagedResource is never applied: the health check must say so.
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+			g.Expect(extension.Status.Conditions).To(ContainElement(And(
+				HaveField("Type", gardencorev1beta1.ShootControlPlaneHealthy),
+				HaveField("Status", Not(Equal(gardencorev1beta1.ConditionTrue))),
+			)))
+		}).WithTimeout(time.Minute).Should(Succeed())
+	})
+})

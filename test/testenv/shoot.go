@@ -1,0 +1,107 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package testenv
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// IngressLabels select the istio ingress gateway of a ShootFixture.
+var IngressLabels = map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"}
+
+// ShootFixture is what gardenlet and gardener's istio setup leave in a seed for one shoot with the acl extension: the
+// control plane namespace with the kube-apiserver Gateway, the ingress gateway Service, the Cluster and the Extension.
+type ShootFixture struct {
+	// TechnicalID is the shoot's control plane namespace, e.g. shoot--dev--web.
+	TechnicalID string
+	// IngressNamespace is the istio ingress namespace.
+	IngressNamespace string
+	// Host is the hostname the shoot's kube-apiserver is served under.
+	Host string
+	// ProviderConfig is the acl providerConfig of the Extension.
+	ProviderConfig string
+}
+
+// Create creates the fixture's objects and returns the Extension.
+func (f ShootFixture) Create(ctx context.Context, c client.Client) (*extensionsv1alpha1.Extension, error) {
+	for _, name := range []string{f.TechnicalID, f.IngressNamespace} {
+		if err := client.IgnoreAlreadyExists(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})); err != nil {
+			return nil, fmt.Errorf("failed to create namespace %s: %w", name, err)
+		}
+	}
+
+	service := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: f.IngressNamespace, Labels: map[string]string{"app": "istio-ingressgateway"}},
+		Spec: corev1.ServiceSpec{
+			Selector: IngressLabels,
+			Ports: []corev1.ServicePort{
+				{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)},
+				{Name: "http-proxy", Port: 8443, TargetPort: intstr.FromInt32(8443)},
+			},
+		},
+	}
+	gateway := &istionetworkingv1beta1.Gateway{
+		ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver", Namespace: f.TechnicalID},
+		Spec: istioapinetworkingv1beta1.Gateway{
+			Selector: IngressLabels,
+			Servers:  []*istioapinetworkingv1beta1.Server{{Hosts: []string{f.Host}, Port: &istioapinetworkingv1beta1.Port{Number: 443, Name: "tls", Protocol: "TLS"}}},
+		},
+	}
+
+	shoot, err := json.Marshal(&gardencorev1beta1.Shoot{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Shoot"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "garden-dev"},
+		Spec: gardencorev1beta1.ShootSpec{
+			Networking: &gardencorev1beta1.Networking{Nodes: ptr.To("10.180.0.0/16")},
+			Provider:   gardencorev1beta1.Provider{Type: "local", Workers: []gardencorev1beta1.Worker{{Name: "pool"}}},
+		},
+		Status: gardencorev1beta1.ShootStatus{TechnicalID: f.TechnicalID, Networking: &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.10/32"}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	seed, err := json.Marshal(&gardencorev1beta1.Seed{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Seed"},
+		ObjectMeta: metav1.ObjectMeta{Name: "local"},
+		Spec:       gardencorev1beta1.SeedSpec{Networks: gardencorev1beta1.SeedNetworks{Nodes: ptr.To("10.250.0.0/16"), Pods: "100.96.0.0/11", Services: "100.64.0.0/13"}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	cluster := &extensionsv1alpha1.Cluster{
+		ObjectMeta: metav1.ObjectMeta{Name: f.TechnicalID},
+		Spec: extensionsv1alpha1.ClusterSpec{
+			CloudProfile: runtime.RawExtension{Raw: []byte(`{"apiVersion":"core.gardener.cloud/v1beta1","kind":"CloudProfile"}`)},
+			Seed:         &runtime.RawExtension{Raw: seed},
+			Shoot:        runtime.RawExtension{Raw: shoot},
+		},
+	}
+	extension := &extensionsv1alpha1.Extension{
+		ObjectMeta: metav1.ObjectMeta{Name: "acl", Namespace: f.TechnicalID},
+		Spec: extensionsv1alpha1.ExtensionSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{
+			Type: "acl", ProviderConfig: &runtime.RawExtension{Raw: []byte(f.ProviderConfig)},
+		}},
+	}
+
+	for _, object := range []client.Object{service, gateway, cluster, extension} {
+		if err := c.Create(ctx, object); err != nil {
+			return nil, fmt.Errorf("failed to create %T %s: %w", object, client.ObjectKeyFromObject(object), err)
+		}
+	}
+	return extension, nil
+}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 )
 
 // ACLOptions configure what the controller enforces.

@@ -20,8 +20,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
-	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 )
 
 // DefaultSyncPeriod is how often the health of the EnvoyFilters is checked when nothing else triggers it.

@@ -14,8 +14,12 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	gardenerhealthz "github.com/gardener/gardener/pkg/healthz"
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/component-base/version/verflag"
 	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -55,6 +59,12 @@ func Run(ctx context.Context, options *Options) error {
 
 	managerOptions := managerConfig.Options()
 	managerOptions.Scheme = kubernetes.SeedScheme
+	// The controller reads one ConfigMap and the ingress gateway Services; caching all of them in a seed with
+	// thousands of shoots would cost memory for nothing.
+	managerOptions.Cache.ByObject = map[client.Object]cache.ByObject{
+		&corev1.ConfigMap{}: {Namespaces: map[string]cache.Config{aclcontroller.SeedShootInfoNamespace: {}}},
+		&corev1.Service{}:   {Label: labels.SelectorFromSet(labels.Set{aclcontroller.IngressGatewayLabelKey: aclcontroller.IngressGatewayLabelValue})},
+	}
 	mgr, err := manager.New(options.REST.Completed().Config, managerOptions)
 	if err != nil {
 		return fmt.Errorf("failed to create the manager: %w", err)

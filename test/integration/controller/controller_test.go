@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -112,6 +113,26 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
 			g.Expect(principalsOfFirstPatch(filter)).To(ContainElement("192.0.2.0"))
 			g.Expect(principalsOfFirstPatch(filter)).NotTo(ContainElement("203.0.113.0"))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("follows a change of the hosts the shoot's istio Gateway serves", func(ctx context.Context) {
+		gateway := &istionetworkingv1beta1.Gateway{}
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: "kube-apiserver"}, gateway)).To(Succeed())
+		patch := client.MergeFrom(gateway.DeepCopy())
+		gateway.Spec.Servers[0].Hosts = append(gateway.Spec.Servers[0].Hosts, "api.web.dev.internal.example.com")
+		Expect(c.Patch(ctx, gateway, patch)).To(Succeed())
+
+		Eventually(func(g Gomega) {
+			filter := &istionetworkingv1alpha3.EnvoyFilter{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
+			var hosts []string
+			for _, patch := range filter.Spec.ConfigPatches {
+				if sni := patch.Match.GetListener().GetFilterChain().GetSni(); sni != "" {
+					hosts = append(hosts, sni)
+				}
+			}
+			g.Expect(hosts).To(Equal([]string{"api.web.dev.example.com", "api.web.dev.internal.example.com"}))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 

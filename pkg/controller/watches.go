@@ -1,0 +1,82 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller
+
+import (
+	"context"
+
+	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
+)
+
+// SeedShootInfoNamespace and SeedShootInfoName locate the seed's shoot-info ConfigMap, present on managed seeds.
+const (
+	// SeedShootInfoNamespace is the namespace of the seed's shoot-info ConfigMap.
+	SeedShootInfoNamespace = "kube-system"
+	// SeedShootInfoName is the name of the seed's shoot-info ConfigMap.
+	SeedShootInfoName = "shoot-info"
+)
+
+// watches returns the watches of every input that changes a shoot's EnvoyFilters besides its Extension and Cluster,
+// which the extension library watches already: the istio Gateways and the Infrastructure of a control plane
+// namespace enqueue that shoot only; the ingress gateway Services and the seed's shoot-info concern every shoot.
+func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
+	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
+		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetNamespace()))
+	})
+	everyShoot := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, _ client.Object) []reconcile.Request {
+		return aclExtensions(ctx, mgr.GetClient())
+	})
+
+	return extensionscontroller.NewWatchBuilder(
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.Gateway{}, sameNamespace, predicate.NewPredicateFuncs(func(object client.Object) bool {
+				return object.GetName() == exposure.KubeAPIServerGateway || object.GetName() == exposure.KubeAPIServerWildcardGateway
+			})))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &extensionsv1alpha1.Infrastructure{}, sameNamespace))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.Service{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
+				return object.GetLabels()[IngressGatewayLabelKey] == IngressGatewayLabelValue
+			})))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.ConfigMap{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
+				return object.GetNamespace() == SeedShootInfoNamespace && object.GetName() == SeedShootInfoName
+			})))
+		},
+	)
+}
+
+// aclExtensions returns a request for every Extension of type acl that the list options select.
+func aclExtensions(ctx context.Context, reader client.Reader, options ...client.ListOption) []reconcile.Request {
+	list := &extensionsv1alpha1.ExtensionList{}
+	if err := reader.List(ctx, list, options...); err != nil {
+		logf.FromContext(ctx).Error(err, "Failed to list Extensions to enqueue")
+		return nil
+	}
+	var requests []reconcile.Request
+	for _, extension := range list.Items {
+		if extension.Spec.Type == validation.ExtensionType {
+			requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&extension)})
+		}
+	}
+	return requests
+}

@@ -61,6 +61,10 @@ type ProviderStatus struct {
 
 // Reconcile renders the shoot's EnvoyFilters and deploys them through a seed ManagedResource.
 func (a *actuator) Reconcile(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	return observe("reconcile", a.reconcile(ctx, log, ex))
+}
+
+func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
 	cluster, err := extensionscontroller.GetCluster(ctx, a.client, ex.Namespace)
 	if err != nil {
 		return fmt.Errorf("failed to get the Cluster of namespace %s: %w", ex.Namespace, err)
@@ -105,6 +109,7 @@ func (a *actuator) Reconcile(ctx context.Context, log logr.Logger, ex *extension
 		return fmt.Errorf("failed to deploy the EnvoyFilters: %w", err)
 	}
 	log.V(1).Info("Deployed EnvoyFilters", "gateways", len(filters), "ipv4Prefixes", len(validated.Policy.IPv4), "ipv6Prefixes", len(validated.Policy.IPv6))
+	recordRenderedPrefixes(ex.Namespace, input)
 
 	return a.updateProviderStatus(ctx, ex, ProviderStatus{
 		IPv4Prefixes:  len(validated.Policy.IPv4),
@@ -174,6 +179,11 @@ func (a *actuator) updateProviderStatus(ctx context.Context, ex *extensionsv1alp
 
 // Delete removes the shoot's EnvoyFilters and waits until gardener-resource-manager has removed them.
 func (a *actuator) Delete(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
+	return observe("delete", a.delete(ctx, ex))
+}
+
+func (a *actuator) delete(ctx context.Context, ex *extensionsv1alpha1.Extension) error {
+	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": ex.Namespace})
 	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
 		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
 	}
@@ -187,22 +197,38 @@ func (a *actuator) Delete(ctx context.Context, _ logr.Logger, ex *extensionsv1al
 
 // ForceDelete removes the shoot's EnvoyFilters without waiting.
 func (a *actuator) ForceDelete(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
-	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
-		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
+	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": ex.Namespace})
+	var err error
+	if deleteErr := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); deleteErr != nil {
+		err = fmt.Errorf("failed to delete the EnvoyFilters: %w", deleteErr)
 	}
-	return nil
+	return observe("force-delete", err)
 }
 
 // Migrate hands the shoot over to another seed: the ManagedResource goes, the EnvoyFilters stay until the shoot's
 // control plane has left this seed.
-func (a *actuator) Migrate(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
+func (a *actuator) Migrate(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
 	if err := managedresources.SetKeepObjects(ctx, a.client, ex.Namespace, ManagedResourceName, true); client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("failed to keep the EnvoyFilters: %w", err)
+		return observe("migrate", fmt.Errorf("failed to keep the EnvoyFilters: %w", err))
 	}
-	return a.Delete(ctx, log, ex)
+	return observe("migrate", a.delete(ctx, ex))
 }
 
 // Restore re-creates the shoot's EnvoyFilters on the seed that took over the shoot.
 func (a *actuator) Restore(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
-	return a.Reconcile(ctx, log, ex)
+	return observe("restore", a.reconcile(ctx, log, ex))
+}
+
+// recordRenderedPrefixes sets the gauge of prefixes the shoot's filters admit, per family.
+func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
+	ipv4, ipv6 := 0, 0
+	for _, prefix := range envoyfilter.AllowedPrefixes(input) {
+		if prefix.Addr().Is4() {
+			ipv4++
+		} else {
+			ipv6++
+		}
+	}
+	renderedPrefixes.WithLabelValues(namespace, "ipv4").Set(float64(ipv4))
+	renderedPrefixes.WithLabelValues(namespace, "ipv6").Set(float64(ipv6))
 }

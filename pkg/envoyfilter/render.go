@@ -74,10 +74,7 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	if input.Policy == nil {
 		return nil, fmt.Errorf("failed to render EnvoyFilters for %s: no compiled policy", input.TechnicalID)
 	}
-	allowed, err := union(input.Policy.Prefixes(), input.AlwaysAllowed)
-	if err != nil {
-		return nil, fmt.Errorf("failed to render EnvoyFilters for %s: %w", input.TechnicalID, err)
-	}
+	allowed := AllowedPrefixes(input)
 
 	statPrefix := "acl_" + input.TechnicalID + "_"
 	network, err := NetworkRBAC(statPrefix, input.Policy.Type, allowed)
@@ -127,6 +124,15 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		})
 	}
 	return filters, nil
+}
+
+// AllowedPrefixes returns the minimal sorted list of prefixes the shoot's filters admit: the compiled rules joined with
+// the always-allowed sources.
+func AllowedPrefixes(input Input) []netip.Prefix {
+	if input.Policy == nil {
+		return nil
+	}
+	return union(input.Policy.Prefixes(), input.AlwaysAllowed)
 }
 
 // sniPatch puts the network RBAC filter first into the filter chain that serves host by SNI, before the TCP proxy of

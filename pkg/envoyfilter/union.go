@@ -5,23 +5,22 @@
 package envoyfilter
 
 import (
-	"fmt"
 	"net/netip"
 
 	"go4.org/netipx"
 )
 
-// union returns the minimal sorted prefix list of the union of the given prefix lists, IPv4 before IPv6.
-func union(lists ...[]netip.Prefix) ([]netip.Prefix, error) {
+// union returns the minimal sorted prefix list of the union of the given prefix lists, IPv4 before IPv6. Valid
+// prefixes cannot make the builder fail; invalid ones (the zero Prefix) are left out.
+func union(lists ...[]netip.Prefix) []netip.Prefix {
 	var builder netipx.IPSetBuilder
 	for _, list := range lists {
 		for _, prefix := range list {
-			builder.AddPrefix(prefix.Masked())
+			if prefix.IsValid() {
+				builder.AddPrefix(prefix.Masked())
+			}
 		}
 	}
-	set, err := builder.IPSet()
-	if err != nil {
-		return nil, fmt.Errorf("failed to join the allowed prefixes: %w", err)
-	}
-	return set.Prefixes(), nil
+	set, _ := builder.IPSet()
+	return set.Prefixes()
 }

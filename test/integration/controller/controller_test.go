@@ -14,6 +14,8 @@ import (
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
@@ -21,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
@@ -44,6 +47,28 @@ func principalsOfFirstPatch(filter *istionetworkingv1alpha3.EnvoyFilter) []strin
 		prefixes = append(prefixes, remote["address_prefix"].(string))
 	}
 	return prefixes
+}
+
+// renderedPrefixesGauge reads the controller's gauge from controller-runtime's registry.
+func renderedPrefixesGauge(namespace, family string) prometheus.Collector {
+	families, err := metrics.Registry.Gather()
+	Expect(err).NotTo(HaveOccurred())
+	gauge := prometheus.NewGauge(prometheus.GaugeOpts{Name: "value"})
+	for _, metricFamily := range families {
+		if metricFamily.GetName() != "gardener_extension_acl_controller_rendered_prefixes" {
+			continue
+		}
+		for _, metric := range metricFamily.GetMetric() {
+			labels := map[string]string{}
+			for _, label := range metric.GetLabel() {
+				labels[label.GetName()] = label.GetValue()
+			}
+			if labels["namespace"] == namespace && labels["family"] == family {
+				gauge.Set(metric.GetGauge().GetValue())
+			}
+		}
+	}
+	return gauge
 }
 
 var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func() {
@@ -76,6 +101,10 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 			g.Expect(status.IPv6Prefixes).To(Equal(1))
 			g.Expect(status.Hash).To(HaveLen(64))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
+
+		// Six IPv4 prefixes (seed nodes and pods, shoot nodes, egress, additional, the rule) and one IPv6 prefix.
+		Expect(testutil.ToFloat64(renderedPrefixesGauge(technicalID, "ipv4"))).To(Equal(6.0))
+		Expect(testutil.ToFloat64(renderedPrefixesGauge(technicalID, "ipv6"))).To(Equal(1.0))
 	})
 
 	It("writes nothing when a reconcile changes nothing", func(ctx context.Context) {

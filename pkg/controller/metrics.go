@@ -1,0 +1,46 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+)
+
+// Results of an actuator operation, the values of the result label.
+const (
+	resultSuccess = "success"
+	resultError   = "error"
+)
+
+var (
+	operationsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "gardener_extension_acl",
+		Subsystem: "controller",
+		Name:      "operations_total",
+		Help:      "Operations of the ACL actuator by operation (reconcile, delete, migrate, restore) and result (success, error).",
+	}, []string{"operation", "result"})
+
+	renderedPrefixes = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "gardener_extension_acl",
+		Subsystem: "controller",
+		Name:      "rendered_prefixes",
+		Help:      "Prefixes a shoot's EnvoyFilters admit, by control plane namespace and address family, always-allowed sources included.",
+	}, []string{"namespace", "family"})
+)
+
+func init() {
+	metrics.Registry.MustRegister(operationsTotal, renderedPrefixes)
+}
+
+// observe counts an operation and passes its error on.
+func observe(operation string, err error) error {
+	result := resultSuccess
+	if err != nil {
+		result = resultError
+	}
+	operationsTotal.WithLabelValues(operation, result).Inc()
+	return err
+}

@@ -89,6 +89,8 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	gateways := slices.Clone(input.Gateways)
 	slices.SortFunc(gateways, func(a, b Gateway) int { return cmp.Compare(a.Namespace, b.Namespace) })
 
+	// Rendered patch values are never modified afterwards, so every patch that inserts the same filter shares one value.
+	sharedValues := map[string]*structpb.Struct{}
 	filters := make([]*istionetworkingv1alpha3.EnvoyFilter, 0, len(gateways))
 	for i, gateway := range gateways {
 		if i > 0 && gateways[i-1].Namespace == gateway.Namespace {
@@ -103,13 +105,16 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		}
 
 		for _, listener := range gateway.sharedListeners() {
-			shared, err := SharedListenerRBAC(statPrefix, listener.header, Destinations(input.TechnicalID), input.Policy.Type, allowed)
-			if err != nil {
-				return nil, err
-			}
-			value, err := PatchValue(HTTPRBACFilterName, shared)
-			if err != nil {
-				return nil, err
+			value, ok := sharedValues[listener.header]
+			if !ok {
+				shared, err := SharedListenerRBAC(statPrefix, listener.header, Destinations(input.TechnicalID), input.Policy.Type, allowed)
+				if err != nil {
+					return nil, err
+				}
+				if value, err = PatchValue(HTTPRBACFilterName, shared); err != nil {
+					return nil, err
+				}
+				sharedValues[listener.header] = value
 			}
 			patches = append(patches, sharedListenerPatch(listener.port, value))
 		}

@@ -35,10 +35,28 @@ type ShootFixture struct {
 	Host string
 	// ProviderConfig is the acl providerConfig of the Extension.
 	ProviderConfig string
+	// IngressLabels select the ingress gateway; IngressLabels (the package variable) when empty.
+	IngressLabels map[string]string
 }
 
-// Create creates the fixture's objects and returns the Extension.
+func (f ShootFixture) ingressLabels() map[string]string {
+	if len(f.IngressLabels) > 0 {
+		return f.IngressLabels
+	}
+	return IngressLabels
+}
+
+// Create creates the fixture's objects, the ingress gateway Service included, and returns the Extension.
 func (f ShootFixture) Create(ctx context.Context, c client.Client) (*extensionsv1alpha1.Extension, error) {
+	return f.create(ctx, c, true)
+}
+
+// CreateWithoutIngress creates the fixture's objects for a shoot that shares an ingress gateway created before.
+func (f ShootFixture) CreateWithoutIngress(ctx context.Context, c client.Client) (*extensionsv1alpha1.Extension, error) {
+	return f.create(ctx, c, false)
+}
+
+func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress bool) (*extensionsv1alpha1.Extension, error) {
 	for _, name := range []string{f.TechnicalID, f.IngressNamespace} {
 		if err := client.IgnoreAlreadyExists(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}})); err != nil {
 			return nil, fmt.Errorf("failed to create namespace %s: %w", name, err)
@@ -48,7 +66,7 @@ func (f ShootFixture) Create(ctx context.Context, c client.Client) (*extensionsv
 	service := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: f.IngressNamespace, Labels: map[string]string{"app": "istio-ingressgateway"}},
 		Spec: corev1.ServiceSpec{
-			Selector: IngressLabels,
+			Selector: f.ingressLabels(),
 			Ports: []corev1.ServicePort{
 				{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)},
 				{Name: "http-proxy", Port: 8443, TargetPort: intstr.FromInt32(8443)},
@@ -58,7 +76,7 @@ func (f ShootFixture) Create(ctx context.Context, c client.Client) (*extensionsv
 	gateway := &istionetworkingv1beta1.Gateway{
 		ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver", Namespace: f.TechnicalID},
 		Spec: istioapinetworkingv1beta1.Gateway{
-			Selector: IngressLabels,
+			Selector: f.ingressLabels(),
 			Servers:  []*istioapinetworkingv1beta1.Server{{Hosts: []string{f.Host}, Port: &istioapinetworkingv1beta1.Port{Number: 443, Name: "tls", Protocol: "TLS"}}},
 		},
 	}
@@ -98,7 +116,11 @@ func (f ShootFixture) Create(ctx context.Context, c client.Client) (*extensionsv
 		}},
 	}
 
-	for _, object := range []client.Object{service, gateway, cluster, extension} {
+	objects := []client.Object{gateway, cluster, extension}
+	if withIngress {
+		objects = append(objects, service)
+	}
+	for _, object := range objects {
 		if err := c.Create(ctx, object); err != nil {
 			return nil, fmt.Errorf("failed to create %T %s: %w", object, client.ObjectKeyFromObject(object), err)
 		}

@@ -1,0 +1,144 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller_test
+
+import (
+	"context"
+	"time"
+
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/tools/events"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+var _ = Describe("Shoots sharing a seed", Ordered, func() {
+	const (
+		sharedIngress = "istio-ingress-shared"
+		zoneIngress   = "istio-ingress--zone--b"
+	)
+	var first, second *extensionsv1alpha1.Extension
+	// Labels of their own keep this ingress apart from the one of the other suite in the same seed.
+	sharedLabels := map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway-shared"}
+
+	filterIn := func(ctx context.Context, namespace, technicalID string) func(Gomega) {
+		return func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: "acl-" + technicalID}, &istionetworkingv1alpha3.EnvoyFilter{})).To(Succeed())
+		}
+	}
+	goneFrom := func(ctx context.Context, namespace, technicalID string) func(Gomega) {
+		return func(g Gomega) {
+			err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: "acl-" + technicalID}, &istionetworkingv1alpha3.EnvoyFilter{})
+			g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "EnvoyFilter still present: %v", err)
+		}
+	}
+
+	BeforeAll(func(ctx context.Context) {
+		var err error
+		first, err = testenv.ShootFixture{TechnicalID: "shoot--dev--first", IngressNamespace: sharedIngress, Host: "api.first.dev.example.com", IngressLabels: sharedLabels,
+			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}.Create(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
+
+		// The second shoot uses the same ingress gateway; only its namespace and host differ.
+		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shoot--dev--second"}})).To(Succeed())
+		fixture := testenv.ShootFixture{TechnicalID: "shoot--dev--second", IngressNamespace: sharedIngress, Host: "api.second.dev.example.com", IngressLabels: sharedLabels,
+			ProviderConfig: `{"rule":{"action":"DENY","type":"remote_ip","cidrs":["0.0.0.0/0"]}}`}
+		second, err = fixture.CreateWithoutIngress(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
+
+		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--first")).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("keeps each shoot's filters to its own hosts and destinations", func(ctx context.Context) {
+		for _, technicalID := range []string{"shoot--dev--first", "shoot--dev--second"} {
+			filter := &istionetworkingv1alpha3.EnvoyFilter{}
+			Expect(c.Get(ctx, client.ObjectKey{Namespace: sharedIngress, Name: "acl-" + technicalID}, filter)).To(Succeed())
+			host := "api.first.dev.example.com"
+			if technicalID == "shoot--dev--second" {
+				host = "api.second.dev.example.com"
+			}
+			Expect(filter.Spec.ConfigPatches[0].Match.GetListener().GetFilterChain().GetSni()).To(Equal(host))
+			shared := filter.Spec.ConfigPatches[1].Patch.Value.AsMap()
+			policies := shared["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
+			own := policies["acl-other-destinations"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
+			for _, rule := range own {
+				exact := rule.(map[string]any)["header"].(map[string]any)["string_match"].(map[string]any)["exact"].(string)
+				Expect(exact).To(ContainSubstring(technicalID))
+			}
+		}
+	})
+
+	It("follows new egress CIDRs of the shoot's Infrastructure", func(ctx context.Context) {
+		infrastructure := &extensionsv1alpha1.Infrastructure{
+			ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shoot--dev--first"},
+			Spec:       extensionsv1alpha1.InfrastructureSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{Type: "local"}, Region: "local", SecretRef: corev1.SecretReference{Name: "cloudprovider", Namespace: "shoot--dev--first"}},
+		}
+		Expect(c.Create(ctx, infrastructure)).To(Succeed())
+		patch := client.MergeFrom(infrastructure.DeepCopy())
+		infrastructure.Status.EgressCIDRs = []string{"203.0.113.77/32"}
+		Expect(c.Status().Patch(ctx, infrastructure, patch)).To(Succeed())
+
+		Eventually(func(g Gomega) {
+			filter := &istionetworkingv1alpha3.EnvoyFilter{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: sharedIngress, Name: "acl-shoot--dev--first"}, filter)).To(Succeed())
+			g.Expect(principalsOfFirstPatch(filter)).To(ContainElement("203.0.113.77"))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("moves the filters when the shoot moves to another ingress gateway, and leaves no stale filter", func(ctx context.Context) {
+		zoneLabels := map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway--zone--b"}
+		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: zoneIngress}})).To(Succeed())
+		Expect(c.Create(ctx, &corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: zoneIngress, Labels: map[string]string{"app": "istio-ingressgateway"}},
+			Spec:       corev1.ServiceSpec{Selector: zoneLabels, Ports: []corev1.ServicePort{{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)}}},
+		})).To(Succeed())
+
+		gateway := &istionetworkingv1beta1.Gateway{}
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--first", Name: "kube-apiserver"}, gateway)).To(Succeed())
+		patch := client.MergeFrom(gateway.DeepCopy())
+		gateway.Spec.Selector = zoneLabels
+		Expect(c.Patch(ctx, gateway, patch)).To(Succeed())
+
+		Eventually(filterIn(ctx, zoneIngress, "shoot--dev--first")).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(goneFrom(ctx, sharedIngress, "shoot--dev--first")).WithTimeout(30 * time.Second).Should(Succeed())
+		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
+	})
+
+	It("keeps the filters on migration and re-creates their ManagedResource on restore", func(ctx context.Context) {
+		// The suite's controller ignores the operation annotation (it reconciles every spec change), so the test plays
+		// the generic reconciler's part and calls the actuator as it does for gardener's migrate and restore operations.
+		actuator := aclcontroller.NewActuator(mgrClient, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits()})
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(second), second)).To(Succeed())
+
+		Expect(actuator.Migrate(ctx, GinkgoLogr, second.DeepCopy())).To(Succeed())
+		Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))).To(BeTrue())
+		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
+
+		Eventually(func(g Gomega) {
+			g.Expect(actuator.Restore(ctx, GinkgoLogr, second.DeepCopy())).To(Succeed())
+		}).WithTimeout(10 * time.Second).Should(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
+		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("removes one shoot's filters without touching the other's", func(ctx context.Context) {
+		Expect(c.Delete(ctx, first)).To(Succeed())
+		Eventually(goneFrom(ctx, zoneIngress, "shoot--dev--first")).WithTimeout(time.Minute).Should(Succeed())
+		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
+	})
+})

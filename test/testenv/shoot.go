@@ -37,6 +37,8 @@ type ShootFixture struct {
 	ProviderConfig string
 	// IngressLabels select the ingress gateway; IngressLabels (the package variable) when empty.
 	IngressLabels map[string]string
+	// EgressUnknown leaves the egress CIDRs out of the Shoot's status, as for infrastructures that do not report them.
+	EgressUnknown bool
 }
 
 func (f ShootFixture) ingressLabels() map[string]string {
@@ -81,6 +83,10 @@ func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress b
 		},
 	}
 
+	networkingStatus := &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.10/32"}}
+	if f.EgressUnknown {
+		networkingStatus = nil
+	}
 	shoot, err := json.Marshal(&gardencorev1beta1.Shoot{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Shoot"},
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "garden-dev"},
@@ -88,7 +94,7 @@ func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress b
 			Networking: &gardencorev1beta1.Networking{Nodes: ptr.To("10.180.0.0/16")},
 			Provider:   gardencorev1beta1.Provider{Type: "local", Workers: []gardencorev1beta1.Worker{{Name: "pool"}}},
 		},
-		Status: gardencorev1beta1.ShootStatus{TechnicalID: f.TechnicalID, Networking: &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.10/32"}}},
+		Status: gardencorev1beta1.ShootStatus{TechnicalID: f.TechnicalID, Networking: networkingStatus},
 	})
 	if err != nil {
 		return nil, err

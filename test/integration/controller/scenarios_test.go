@@ -15,6 +15,7 @@ import (
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -134,6 +135,27 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 		}).WithTimeout(10 * time.Second).Should(Succeed())
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
 		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
+	It("reports a shoot with workers whose egress CIDRs are unknown, and still protects it", func(ctx context.Context) {
+		extension, err := testenv.ShootFixture{TechnicalID: "shoot--dev--third", IngressNamespace: sharedIngress, Host: "api.third.dev.example.com",
+			IngressLabels: sharedLabels, EgressUnknown: true,
+			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}.CreateWithoutIngress(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
+
+		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--third")).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+			g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
+			g.Expect(string(extension.Status.ProviderStatus.Raw)).To(ContainSubstring(`"egressUnknown":true`))
+
+			eventList := &eventsv1.EventList{}
+			g.Expect(c.List(ctx, eventList, client.InNamespace("shoot--dev--third"))).To(Succeed())
+			g.Expect(eventList.Items).To(ContainElement(And(
+				HaveField("Reason", "EgressUnknown"), HaveField("Type", corev1.EventTypeWarning),
+				HaveField("Regarding.Name", extension.Name),
+			)))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
 	It("removes one shoot's filters without touching the other's", func(ctx context.Context) {

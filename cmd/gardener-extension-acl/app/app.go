@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/component-base/version/verflag"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,6 +23,7 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
 	"github.com/gardener-community/gardener-extension-acl/pkg/version"
@@ -32,22 +32,7 @@ import (
 // NewControllerCommand returns the command of the seed controller.
 func NewControllerCommand(ctx context.Context) *cobra.Command {
 	options := NewOptions()
-	command := &cobra.Command{
-		Use:           Name,
-		Short:         "Enforce the ACL rules of the shoots of a seed with EnvoyFilters",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		RunE: func(*cobra.Command, []string) error {
-			verflag.PrintAndExitIfRequested()
-			if err := options.Complete(); err != nil {
-				return fmt.Errorf("failed to complete options: %w", err)
-			}
-			return Run(ctx, options)
-		},
-	}
-	verflag.AddFlags(command.Flags())
-	options.AddFlags(command.Flags())
-	return command
+	return cmdutil.NewCommand(Name, "Enforce the ACL rules of the shoots of a seed with EnvoyFilters", options, func() error { return Run(ctx, options) })
 }
 
 // Run starts the seed controller and blocks until ctx is cancelled.

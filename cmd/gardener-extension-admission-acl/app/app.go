@@ -13,7 +13,6 @@ import (
 
 	gardencoreinstall "github.com/gardener/gardener/pkg/apis/core/install"
 	"github.com/spf13/cobra"
-	"k8s.io/component-base/version/verflag"
 	"sigs.k8s.io/controller-runtime/pkg/cluster"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
@@ -21,28 +20,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	acladmission "github.com/gardener-community/gardener-extension-acl/pkg/admission"
+	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 	"github.com/gardener-community/gardener-extension-acl/pkg/version"
 )
 
 // NewAdmissionCommand returns the command of the admission component.
 func NewAdmissionCommand(ctx context.Context) *cobra.Command {
 	options := NewOptions()
-	command := &cobra.Command{
-		Use:           "gardener-extension-admission-acl",
-		Short:         "Validate the ACL rules of Shoots in the garden",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		RunE: func(*cobra.Command, []string) error {
-			verflag.PrintAndExitIfRequested()
-			if err := options.Complete(); err != nil {
-				return fmt.Errorf("failed to complete options: %w", err)
-			}
-			return Run(ctx, options)
-		},
-	}
-	verflag.AddFlags(command.Flags())
-	options.AddFlags(command.Flags())
-	return command
+	return cmdutil.NewCommand("gardener-extension-admission-acl", "Validate the ACL rules of Shoots in the garden", options, func() error { return Run(ctx, options) })
 }
 
 // Run starts the admission component and blocks until ctx is cancelled.

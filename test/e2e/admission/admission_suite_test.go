@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -74,47 +73,27 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	metricsURL = fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[1])
 	healthURL = fmt.Sprintf("http://127.0.0.1:%d", ports[2])
 
-	admissionCtx, stopAdmission := context.WithCancel(context.Background())
-	command := app.NewAdmissionCommand(admissionCtx)
-	command.SetArgs([]string{
-		"--kubeconfig=" + kubeconfig,
-		"--runtime-kubeconfig=" + kubeconfig,
+	component := testenv.StartComponent(app.NewAdmissionCommand,
+		"--kubeconfig="+kubeconfig,
+		"--runtime-kubeconfig="+kubeconfig,
 		"--leader-election=false",
 		"--webhook-config-mode=url",
-		"--webhook-config-url=" + webhookAddress,
-		"--webhook-config-namespace=" + webhookNamespace,
+		"--webhook-config-url="+webhookAddress,
+		"--webhook-config-namespace="+webhookNamespace,
 		"--webhook-config-server-host=127.0.0.1",
-		"--webhook-config-server-port=" + strconv.Itoa(ports[0]),
-		"--webhook-config-cert-dir=" + GinkgoT().TempDir(),
-		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(ports[1]),
-		"--health-bind-address=127.0.0.1:" + strconv.Itoa(ports[2]),
+		"--webhook-config-server-port="+strconv.Itoa(ports[0]),
+		"--webhook-config-cert-dir="+GinkgoT().TempDir(),
+		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(ports[1]),
+		"--health-bind-address=127.0.0.1:"+strconv.Itoa(ports[2]),
 		"--log-level=debug",
-	})
-	stopped := make(chan struct{})
-	var runErr error
-	go func() {
-		defer close(stopped)
-		runErr = command.Execute()
-	}()
+	)
 	DeferCleanup(func() {
 		By("Stopping the admission component")
-		stopAdmission()
-		Eventually(stopped).WithTimeout(30 * time.Second).Should(BeClosed())
-		Expect(runErr).NotTo(HaveOccurred())
+		Expect(component.Stop(30 * time.Second)).To(Succeed())
 	})
 
 	By("Waiting until the webhook is ready and registered")
-	Eventually(func(g Gomega) {
-		select {
-		case <-stopped:
-			StopTrying("the admission component exited").Wrap(runErr).Now()
-		default:
-		}
-		response, err := http.Get(healthURL + "/readyz")
-		g.Expect(err).NotTo(HaveOccurred())
-		defer response.Body.Close()
-		g.Expect(response.StatusCode).To(Equal(http.StatusOK))
-	}).WithTimeout(time.Minute).Should(Succeed())
+	Expect(component.WaitReady(healthURL, time.Minute)).To(Succeed())
 	Eventually(func(g Gomega) {
 		configuration := &admissionregistrationv1.ValidatingWebhookConfiguration{}
 		g.Expect(garden.Client.Get(ctx, client.ObjectKey{Name: webhookConfig}, configuration)).To(Succeed())

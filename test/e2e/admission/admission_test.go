@@ -26,6 +26,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
 // warningRecorder collects the warnings the API server returns, as kubectl would print them.
@@ -122,12 +124,7 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 	})
 
 	It("serves its health endpoints", func() {
-		for _, path := range []string{"/healthz", "/readyz"} {
-			response, err := http.Get(healthURL + path)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(response.Body.Close()).To(Succeed())
-			Expect(response.StatusCode).To(Equal(http.StatusOK), path)
-		}
+		Expect(testenv.CheckHealth(healthURL)).To(Succeed())
 	})
 
 	It("creates a Shoot with valid rules in the typed form, labelled for the webhook", func(ctx context.Context) {

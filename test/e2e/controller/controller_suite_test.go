@@ -7,7 +7,6 @@ package controller_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -59,39 +58,16 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	Expect(err).NotTo(HaveOccurred())
 	healthURL = fmt.Sprintf("http://127.0.0.1:%d", healthPort)
 
-	controllerCtx, stop := context.WithCancel(context.Background())
-	command := app.NewControllerCommand(controllerCtx)
-	command.SetArgs([]string{
-		"--kubeconfig=" + kubeconfig,
+	component := testenv.StartComponent(app.NewControllerCommand,
+		"--kubeconfig="+kubeconfig,
 		"--leader-election=false",
 		"--ignore-operation-annotation=true",
-		"--heartbeat-namespace=" + heartbeatNamespace,
+		"--heartbeat-namespace="+heartbeatNamespace,
 		"--heartbeat-renew-interval-seconds=1",
 		"--additional-allowed-cidrs=172.16.0.0/12",
-		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(metricsPort),
-		"--health-bind-address=127.0.0.1:" + strconv.Itoa(healthPort),
-	})
-	stopped := make(chan struct{})
-	var runErr error
-	go func() {
-		defer close(stopped)
-		runErr = command.Execute()
-	}()
-	DeferCleanup(func() {
-		stop()
-		Eventually(stopped).WithTimeout(30 * time.Second).Should(BeClosed())
-		Expect(runErr).NotTo(HaveOccurred())
-	})
-
-	Eventually(func(g Gomega) {
-		select {
-		case <-stopped:
-			StopTrying("the controller exited").Wrap(runErr).Now()
-		default:
-		}
-		response, err := http.Get(healthURL + "/readyz")
-		g.Expect(err).NotTo(HaveOccurred())
-		defer response.Body.Close()
-		g.Expect(response.StatusCode).To(Equal(http.StatusOK))
-	}).WithTimeout(time.Minute).Should(Succeed())
+		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(metricsPort),
+		"--health-bind-address=127.0.0.1:"+strconv.Itoa(healthPort),
+	)
+	DeferCleanup(func() { Expect(component.Stop(30 * time.Second)).To(Succeed()) })
+	Expect(component.WaitReady(healthURL, time.Minute)).To(Succeed())
 }, NodeTimeout(3*time.Minute))

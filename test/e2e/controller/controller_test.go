@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -39,12 +38,7 @@ var _ = Describe("gardener-extension-acl", func() {
 	})
 
 	It("serves its health endpoints", func() {
-		for _, path := range []string{"/healthz", "/readyz"} {
-			response, err := http.Get(healthURL + path)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(response.Body.Close()).To(Succeed())
-			Expect(response.StatusCode).To(Equal(http.StatusOK), path)
-		}
+		Expect(testenv.CheckHealth(healthURL)).To(Succeed())
 	})
 
 	It("reconciles an acl Extension into a ManagedResource and checks its health", func(ctx context.Context) {

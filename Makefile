@@ -69,6 +69,11 @@ fuzz:
 bench:
 	go test -run '^$$' -bench . -benchmem -count=1 $(UNIT_PACKAGES)
 
+# Benchmarks that need the real API servers (e.g. reconcile throughput of the seed controller).
+.PHONY: bench-integration
+bench-integration: envtest-assets
+	KUBEBUILDER_ASSETS="$$(hack/prepare-envtest.sh 2>/dev/null)" go test -run '^$$' -bench . -benchtime=2x ./test/bench/...
+
 #########################################
 # Code generation and checks            #
 #########################################

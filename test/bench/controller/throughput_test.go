@@ -1,0 +1,107 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package controller_test measures the seed controller on a real kube-apiserver; run it with make bench-integration.
+package controller_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	"github.com/go-logr/logr"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+// BenchmarkReconcileThroughput creates 100 shoots with the acl extension on one seed and measures how long the
+// controller (5 concurrent reconciles, as deployed) takes until every shoot has its ManagedResource.
+func BenchmarkReconcileThroughput(b *testing.B) {
+	const shoots = 100
+	logf.SetLogger(logr.Discard())
+	ctx := context.Background()
+
+	seed, err := testenv.StartSeed(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		if err := seed.Stop(); err != nil {
+			b.Error(err)
+		}
+	}()
+	c, err := client.New(seed.Config, client.Options{Scheme: kubernetes.SeedScheme})
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	mgr, err := manager.New(seed.Config, manager.Options{
+		Scheme:     kubernetes.SeedScheme,
+		Metrics:    metricsserver.Options{BindAddress: "0"},
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
+		Config:                    aclcontroller.Config{Limits: validation.DefaultLimits()},
+		IgnoreOperationAnnotation: true,
+	}); err != nil {
+		b.Fatal(err)
+	}
+	mgrCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		if err := mgr.Start(mgrCtx); err != nil {
+			b.Error(err)
+		}
+	}()
+
+	b.ResetTimer()
+	for run := range b.N {
+		b.StopTimer()
+		started := time.Now()
+		b.StartTimer()
+		for i := range shoots {
+			fixture := testenv.ShootFixture{
+				TechnicalID:      fmt.Sprintf("shoot--bench--r%d-s%d", run, i),
+				IngressNamespace: "istio-ingress",
+				Host:             fmt.Sprintf("api.r%d-s%d.bench.example.com", run, i),
+				ProviderConfig:   `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8::/32"]},{"action":"DENY","cidrs":["203.0.113.7/32"]}]}`,
+			}
+			create := fixture.CreateWithoutIngress
+			if run == 0 && i == 0 {
+				create = fixture.Create
+			}
+			if _, err := create(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for {
+			list := &resourcesv1alpha1.ManagedResourceList{}
+			if err := c.List(ctx, list); err != nil {
+				b.Fatal(err)
+			}
+			if len(list.Items) >= (run+1)*shoots {
+				break
+			}
+			if time.Since(started) > 5*time.Minute {
+				b.Fatalf("only %d of %d shoots reconciled after 5 minutes", len(list.Items)-run*shoots, shoots)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		b.ReportMetric(float64(shoots)/time.Since(started).Seconds(), "shoots/s")
+	}
+}

@@ -46,7 +46,7 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 	return extensionscontroller.NewWatchBuilder(
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.Gateway{}, sameNamespace, predicate.NewPredicateFuncs(func(object client.Object) bool {
-				return object.GetName() == exposure.KubeAPIServerGateway || object.GetName() == exposure.KubeAPIServerWildcardGateway
+				return exposure.IsKubeAPIServerGateway(object.GetName())
 			})))
 		},
 		func(c controller.Controller) error {

@@ -51,15 +51,16 @@ var _ = Describe("Gateways", func() {
 		ingressService("istio-ingress--zone--b", zonalLabels, 9443, 8443),
 	}
 
-	It("maps the kube-apiserver Gateways to their ingress namespaces with every host they serve", func() {
+	It("maps the kube-apiserver Gateways (SNI, wildcard, seed ingress domain) to their ingress namespaces with every host they serve", func() {
 		gateways, err := exposure.Gateways([]*istionetworkingv1beta1.Gateway{
 			gateway("kube-apiserver", zonalLabels, "api.a.dev.example.com", "api.a.dev.internal.example.com"),
 			gateway("kube-apiserver-wildcard", defaultLabels, "*.seed.example.com"),
+			gateway("kube-apiserver-ingress", defaultLabels, "api-a--dev.ingress.seed.example.com"),
 			gateway("something-else", defaultLabels, "other.example.com"),
 		}, services)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(gateways).To(Equal([]envoyfilter.Gateway{
-			{Namespace: "istio-ingress", Labels: defaultLabels, Hosts: []string{"*.seed.example.com"}, LegacyVPNListenerPort: 8132},
+			{Namespace: "istio-ingress", Labels: defaultLabels, Hosts: []string{"*.seed.example.com", "api-a--dev.ingress.seed.example.com"}, LegacyVPNListenerPort: 8132},
 			{Namespace: "istio-ingress--zone--b", Labels: zonalLabels, Hosts: []string{"api.a.dev.example.com", "api.a.dev.internal.example.com"}},
 		}))
 	})

@@ -21,18 +21,21 @@ const (
 	KubeAPIServerGateway = "kube-apiserver"
 	// KubeAPIServerWildcardGateway serves the shoot's wildcard hosts, possibly through another ingress gateway.
 	KubeAPIServerWildcardGateway = "kube-apiserver-wildcard"
+	// KubeAPIServerIngressGateway serves the kube-apiserver under a host of the seed's ingress domain
+	// (gardener's apiserverexposure ingress), with TLS passthrough or termination by the seed's wildcard certificate.
+	KubeAPIServerIngressGateway = "kube-apiserver-ingress"
 	// legacyVPNPort is the container port of the legacy reversed-VPN listener of gardener's ingress gateways.
 	legacyVPNPort = 8132
 )
 
 // Gateways returns the ingress gateways that serve a shoot, from the istio Gateways in its control plane namespace
-// and the Services of the seed's istio ingress gateways. A Gateway selects its ingress gateway by labels; the ingress
-// namespace is the one whose Service selects the same labels. A Gateway whose ingress cannot be found is an error:
-// the shoot's hosts would otherwise stay unprotected there.
+// that expose its kube-apiserver (see IsKubeAPIServerGateway) and the Services of the seed's istio ingress gateways.
+// A Gateway selects its ingress gateway by labels; the ingress namespace is the one whose Service selects the same
+// labels. A Gateway whose ingress cannot be found is an error: the shoot's hosts would otherwise stay unprotected.
 func Gateways(gateways []*istionetworkingv1beta1.Gateway, ingressServices []corev1.Service) ([]envoyfilter.Gateway, error) {
 	byNamespace := map[string]*envoyfilter.Gateway{}
 	for _, gateway := range gateways {
-		if gateway.Name != KubeAPIServerGateway && gateway.Name != KubeAPIServerWildcardGateway {
+		if !IsKubeAPIServerGateway(gateway.Name) {
 			continue
 		}
 		selector := gateway.Spec.GetSelector()
@@ -62,6 +65,11 @@ func Gateways(gateways []*istionetworkingv1beta1.Gateway, ingressServices []core
 		result = append(result, *gateway)
 	}
 	return result, nil
+}
+
+// IsKubeAPIServerGateway tells whether an istio Gateway of a control plane namespace serves the shoot's kube-apiserver.
+func IsKubeAPIServerGateway(name string) bool {
+	return name == KubeAPIServerGateway || name == KubeAPIServerWildcardGateway || name == KubeAPIServerIngressGateway
 }
 
 // serviceSelecting returns the one ingress Service whose selector equals the given labels.

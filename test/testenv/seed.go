@@ -45,7 +45,7 @@ func StartSeed(ctx context.Context) (*Seed, error) {
 	if err != nil {
 		return nil, stopAfter(seed.Stop, fmt.Errorf("failed to create seed client: %w", err))
 	}
-	if err := installSeedCRDs(ctx, seed.Client); err != nil {
+	if err := InstallSeedCRDs(ctx, seed.Client); err != nil {
 		return nil, stopAfter(seed.Stop, err)
 	}
 	return seed, nil
@@ -64,7 +64,9 @@ func stopAfter(stop func() error, err error) error {
 	return err
 }
 
-func installSeedCRDs(ctx context.Context, c client.Client) error {
+// InstallSeedCRDs installs the extensions, ManagedResource and istio CRDs with the deployers gardenlet uses and waits
+// until they are established.
+func InstallSeedCRDs(ctx context.Context, c client.Client) error {
 	extensions, err := extensionscrds.NewCRD(c, true, true)
 	if err != nil {
 		return fmt.Errorf("failed to load extensions CRDs: %w", err)

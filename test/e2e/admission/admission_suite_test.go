@@ -12,13 +12,11 @@ import (
 	"testing"
 	"time"
 
-	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -33,7 +31,6 @@ func TestAdmission(t *testing.T) {
 }
 
 const (
-	projectNamespace = "garden-dev"
 	webhookNamespace = "garden"
 	webhookConfig    = "gardener-extension-admission-acl"
 )
@@ -107,40 +104,5 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	}).WithTimeout(time.Minute).Should(Succeed())
 
 	By("Creating what gardener-apiserver requires for Shoots")
-	createPrerequisites(ctx)
+	Expect(testenv.CreateGardenPrerequisites(ctx, garden.Client)).To(Succeed())
 }, NodeTimeout(5*time.Minute))
-
-// createPrerequisites creates the project, cloud profile and controller registration the Shoots of the tests need.
-// Gardener's own admission plugins stay enabled: ExtensionValidator requires the registration of the acl extension,
-// and ExtensionLabels sets the label the webhook's objectSelector matches.
-func createPrerequisites(ctx context.Context) {
-	Expect(garden.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
-		Name:   projectNamespace,
-		Labels: map[string]string{"gardener.cloud/role": "project", "project.gardener.cloud/name": "dev"},
-	}})).To(Succeed())
-	Expect(garden.Client.Create(ctx, &gardencorev1beta1.Project{
-		ObjectMeta: metav1.ObjectMeta{Name: "dev"},
-		Spec:       gardencorev1beta1.ProjectSpec{Namespace: ptr.To(projectNamespace)},
-	})).To(Succeed())
-
-	Expect(garden.Client.Create(ctx, &gardencorev1beta1.CloudProfile{
-		ObjectMeta: metav1.ObjectMeta{Name: "local"},
-		Spec: gardencorev1beta1.CloudProfileSpec{
-			Type:       "local",
-			Kubernetes: gardencorev1beta1.KubernetesSettings{Versions: []gardencorev1beta1.ExpirableVersion{{Version: "1.33.0"}}},
-			Regions:    []gardencorev1beta1.Region{{Name: "local"}},
-			MachineImages: []gardencorev1beta1.MachineImage{{
-				Name:     "local",
-				Versions: []gardencorev1beta1.MachineImageVersion{{ExpirableVersion: gardencorev1beta1.ExpirableVersion{Version: "1.0.0"}, CRI: []gardencorev1beta1.CRI{{Name: gardencorev1beta1.CRINameContainerD}}, Architectures: []string{"amd64"}}},
-			}},
-			MachineTypes: []gardencorev1beta1.MachineType{{Name: "local", CPU: resourceQuantity("1"), GPU: resourceQuantity("0"), Memory: resourceQuantity("1Gi"), Usable: ptr.To(true), Architecture: ptr.To("amd64")}},
-		},
-	})).To(Succeed())
-
-	Expect(garden.Client.Create(ctx, &gardencorev1beta1.ControllerRegistration{
-		ObjectMeta: metav1.ObjectMeta{Name: "extension-acl"},
-		Spec: gardencorev1beta1.ControllerRegistrationSpec{Resources: []gardencorev1beta1.ControllerResource{{
-			Kind: "Extension", Type: "acl", WorkerlessSupported: ptr.To(true),
-		}}},
-	})).To(Succeed())
-}

@@ -20,8 +20,6 @@ import (
 	. "github.com/onsi/gomega/gstruct"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
@@ -50,20 +48,9 @@ func (r *warningRecorder) take() []string {
 	return taken
 }
 
-func resourceQuantity(text string) resource.Quantity { return resource.MustParse(text) }
-
 // shootWith returns a workerless Shoot with the given extensions.
 func shootWith(name string, extensions ...gardencorev1beta1.Extension) *gardencorev1beta1.Shoot {
-	return &gardencorev1beta1.Shoot{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: projectNamespace},
-		Spec: gardencorev1beta1.ShootSpec{
-			CloudProfile: &gardencorev1beta1.CloudProfileReference{Kind: "CloudProfile", Name: "local"},
-			Region:       "local",
-			Provider:     gardencorev1beta1.Provider{Type: "local"},
-			Kubernetes:   gardencorev1beta1.Kubernetes{Version: "1.33.0"},
-			Extensions:   extensions,
-		},
-	}
+	return testenv.WorkerlessShoot(name, extensions...)
 }
 
 func aclExtension(providerConfig string) gardencorev1beta1.Extension {

@@ -1,0 +1,244 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package demo runs the whole extension on one machine: a garden-in-a-box (etcd, kube-apiserver, gardener-apiserver)
+// whose kube-apiserver also plays the seed, the admission component, the seed controller and gardener-resource-manager's
+// ManagedResource controller, and walks a shoot owner's way through it.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	resourcemanagerconfigv1alpha1 "github.com/gardener/gardener/pkg/apis/config/resourcemanager/v1alpha1"
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	"github.com/gardener/gardener/pkg/resourcemanager/controller/managedresource"
+	resourcemanagerpredicate "github.com/gardener/gardener/pkg/resourcemanager/predicate"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/yaml"
+
+	controllerapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
+	admissionapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+const (
+	// MalformedProviderConfig is the providerConfig the demo shows the admission error for.
+	MalformedProviderConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["10.1.2.3/8","2001:db8::1"]},{"action":"PERMIT","cidr":["192.0.2.0/24"]}]}`
+	// DualStackProviderConfig is the providerConfig of the demo's valid dual-stack shoot.
+	DualStackProviderConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48","203.0.113.128/25"]},{"action":"DENY","cidrs":["203.0.113.64/26"]}]}`
+	// ShootTechnicalID is the control plane namespace of the demo's shoot.
+	ShootTechnicalID = "shoot--dev--demo"
+	ingressNamespace = "istio-ingress"
+)
+
+// Options configure a demo run.
+type Options struct {
+	// Out receives the walkthrough.
+	Out io.Writer
+	// Keep keeps everything running after the walkthrough, until ctx is cancelled, and writes a kubeconfig to
+	// KubeconfigDir.
+	Keep bool
+	// KubeconfigDir is where the kubeconfig of the garden-in-a-box is written.
+	KubeconfigDir string
+}
+
+// Run starts the garden-in-a-box and the extension, walks through admission and enforcement, and tears everything
+// down again (unless Keep is set, then only when ctx is cancelled).
+func Run(ctx context.Context, options Options) (err error) {
+	out := &printer{w: options.Out}
+	started := time.Now()
+
+	out.step("Starting etcd, kube-apiserver and gardener-apiserver (the garden, which also plays the seed)")
+	garden, err := testenv.StartGarden()
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, garden.Stop()) }()
+	seedClient, err := client.New(garden.Config, client.Options{Scheme: testenv.SeedScheme()})
+	if err != nil {
+		return err
+	}
+	if err := testenv.InstallSeedCRDs(ctx, seedClient); err != nil {
+		return err
+	}
+	kubeconfig, err := testenv.WriteKubeconfig(garden.Config, options.KubeconfigDir, "garden.kubeconfig")
+	if err != nil {
+		return err
+	}
+
+	out.step("Starting gardener-extension-admission-acl, gardener-extension-acl and gardener-resource-manager's ManagedResource controller")
+	stopComponents, err := startComponents(ctx, garden, seedClient, kubeconfig)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopComponents()) }()
+	if err := testenv.CreateGardenPrerequisites(ctx, garden.Client); err != nil {
+		return err
+	}
+
+	warnings := &warningRecorder{}
+	ownerConfig := rest.CopyConfig(garden.Config)
+	ownerConfig.WarningHandlerWithContext = warnings
+	owner, err := client.New(ownerConfig, client.Options{Scheme: kubernetes.GardenScheme})
+	if err != nil {
+		return err
+	}
+
+	out.step("A shoot owner applies a Shoot with malformed ACL rules; this is what the API answers:")
+	err = owner.Create(ctx, testenv.WorkerlessShoot("broken", aclExtension(MalformedProviderConfig)))
+	if err == nil {
+		return fmt.Errorf("the malformed Shoot was admitted")
+	}
+	out.indent(err.Error())
+
+	out.step("The owner fixes the rules and applies a dual-stack Shoot; it is created, with these warnings:")
+	shoot := testenv.WorkerlessShoot("demo", aclExtension(DualStackProviderConfig))
+	if err := owner.Create(ctx, shoot); err != nil {
+		return fmt.Errorf("failed to create the valid Shoot: %w", err)
+	}
+	for _, warning := range warnings.take() {
+		out.indent("Warning: " + warning)
+	}
+
+	out.step("Playing gardenlet: the Shoot's control plane namespace, its istio Gateway, the Cluster and the Extension in the seed")
+	extension, err := testenv.ShootFixture{
+		TechnicalID: ShootTechnicalID, IngressNamespace: ingressNamespace, Host: "api.demo.dev.local.gardener.cloud",
+		ProviderConfig: string(shoot.Spec.Extensions[0].ProviderConfig.Raw),
+	}.Create(ctx, seedClient)
+	if err != nil {
+		return err
+	}
+
+	filter, err := waitForEnvoyFilter(ctx, seedClient)
+	if err != nil {
+		return err
+	}
+	out.step("gardener-extension-acl rendered, and gardener-resource-manager applied, this EnvoyFilter:")
+	raw, err := yaml.Marshal(&filter.Spec)
+	if err != nil {
+		return err
+	}
+	out.indent(fmt.Sprintf("%s/%s (%d patches, spec %d bytes); the first patch:", filter.Namespace, filter.Name, len(filter.Spec.ConfigPatches), len(raw)))
+	firstPatch, err := yaml.Marshal(filter.Spec.ConfigPatches[0])
+	if err != nil {
+		return err
+	}
+	out.indent(string(firstPatch))
+
+	if err := seedClient.Get(ctx, client.ObjectKeyFromObject(extension), extension); err != nil {
+		return err
+	}
+	out.step("The Extension's status:")
+	out.indent(fmt.Sprintf("lastOperation: %s %s", extension.Status.LastOperation.Type, extension.Status.LastOperation.State))
+	out.indent("providerStatus: " + string(extension.Status.ProviderStatus.Raw))
+
+	out.step(fmt.Sprintf("Done in %s.", time.Since(started).Round(time.Second)))
+	if options.Keep {
+		out.indent("Everything keeps running. Use it with:\n  export KUBECONFIG=" + kubeconfig + "\n  kubectl get shoots -A; kubectl get envoyfilters -A\nPress Ctrl-C to stop.")
+		<-ctx.Done()
+	}
+	return nil
+}
+
+// startComponents starts the extension's two binaries from their real commands and gardener-resource-manager's
+// ManagedResource controller, and returns a function that stops all of them.
+func startComponents(ctx context.Context, garden *testenv.Garden, seedClient client.Client, kubeconfig string) (func() error, error) {
+	if err := seedClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "garden"}}); err != nil {
+		return nil, err
+	}
+	ports := make([]int, 5)
+	for i := range ports {
+		port, err := testenv.FreePort()
+		if err != nil {
+			return nil, err
+		}
+		ports[i] = port
+	}
+	webhookAddress := "127.0.0.1:" + strconv.Itoa(ports[0])
+
+	admission := testenv.StartComponent(admissionapp.NewAdmissionCommand,
+		"--kubeconfig="+kubeconfig, "--runtime-kubeconfig="+kubeconfig, "--leader-election=false",
+		"--webhook-config-mode=url", "--webhook-config-url="+webhookAddress, "--webhook-config-namespace=garden",
+		"--webhook-config-server-host=127.0.0.1", "--webhook-config-server-port="+strconv.Itoa(ports[0]),
+		"--webhook-config-cert-dir="+filepath.Join(filepath.Dir(kubeconfig), "webhook-certs"),
+		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(ports[1]), "--health-bind-address=127.0.0.1:"+strconv.Itoa(ports[2]),
+		"--log-level=error",
+	)
+	controller := testenv.StartComponent(controllerapp.NewControllerCommand,
+		"--kubeconfig="+kubeconfig, "--leader-election=false", "--ignore-operation-annotation=true",
+		"--heartbeat-namespace=garden", "--metrics-bind-address=127.0.0.1:"+strconv.Itoa(ports[3]),
+		"--health-bind-address=127.0.0.1:"+strconv.Itoa(ports[4]), "--log-level=error",
+	)
+
+	mgr, err := manager.New(garden.Config, manager.Options{
+		Scheme:     kubernetes.SeedScheme,
+		Metrics:    metricsserver.Options{BindAddress: "0"},
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := (&managedresource.Reconciler{
+		Config: resourcemanagerconfigv1alpha1.ManagedResourceControllerConfig{
+			ConcurrentSyncs: ptr.To(2), SyncPeriod: &metav1.Duration{Duration: time.Minute}, ManagedByLabelValue: ptr.To("gardener"),
+		},
+		ClassFilter:               resourcemanagerpredicate.NewClassFilter("seed"),
+		GarbageCollectorActivated: true,
+	}).AddToManager(mgr, mgr, mgr); err != nil {
+		return nil, err
+	}
+	managerCtx, stopManager := context.WithCancel(context.Background())
+	var managerDone sync.WaitGroup
+	var managerErr error
+	managerDone.Go(func() { managerErr = mgr.Start(managerCtx) })
+
+	stop := func() error {
+		stopManager()
+		managerDone.Wait()
+		return errors.Join(managerErr, admission.Stop(30*time.Second), controller.Stop(30*time.Second))
+	}
+	if err := errors.Join(
+		admission.WaitReady("http://127.0.0.1:"+strconv.Itoa(ports[2]), time.Minute),
+		controller.WaitReady("http://127.0.0.1:"+strconv.Itoa(ports[4]), time.Minute),
+	); err != nil {
+		return nil, errors.Join(err, stop())
+	}
+	return stop, nil
+}
+
+func waitForEnvoyFilter(ctx context.Context, c client.Client) (*istionetworkingv1alpha3.EnvoyFilter, error) {
+	filter := &istionetworkingv1alpha3.EnvoyFilter{}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := c.Get(ctx, client.ObjectKey{Namespace: ingressNamespace, Name: "acl-" + ShootTechnicalID}, filter)
+		if err == nil {
+			return filter, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the EnvoyFilter did not appear within a minute: %w", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func aclExtension(providerConfig string) gardencorev1beta1.Extension {
+	return gardencorev1beta1.Extension{Type: "acl", ProviderConfig: &runtime.RawExtension{Raw: []byte(providerConfig)}}
+}

@@ -94,7 +94,7 @@ func Run(ctx context.Context, options Options) (err error) {
 		return err
 	}
 
-	warnings := &warningRecorder{}
+	warnings := &testenv.WarningRecorder{}
 	ownerConfig := rest.CopyConfig(garden.Config)
 	ownerConfig.WarningHandlerWithContext = warnings
 	owner, err := client.New(ownerConfig, client.Options{Scheme: kubernetes.GardenScheme})
@@ -114,7 +114,7 @@ func Run(ctx context.Context, options Options) (err error) {
 	if err := owner.Create(ctx, shoot); err != nil {
 		return fmt.Errorf("failed to create the valid Shoot: %w", err)
 	}
-	for _, warning := range warnings.take() {
+	for _, warning := range warnings.Take() {
 		out.indent("Warning: " + warning)
 	}
 

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
@@ -27,26 +26,6 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
-
-// warningRecorder collects the warnings the API server returns, as kubectl would print them.
-type warningRecorder struct {
-	mutex    sync.Mutex
-	warnings []string
-}
-
-func (r *warningRecorder) HandleWarningHeaderWithContext(_ context.Context, _ int, _ string, text string) {
-	r.mutex.Lock()
-	defer r.mutex.Unlock()
-	r.warnings = append(r.warnings, text)
-}
-
-func (r *warningRecorder) take() []string {
-	r.mutex.Lock()
-	defer r.mutex.Unlock()
-	taken := r.warnings
-	r.warnings = nil
-	return taken
-}
 
 // shootWith returns a workerless Shoot with the given extensions.
 func shootWith(name string, extensions ...gardencorev1beta1.Extension) *gardencorev1beta1.Shoot {
@@ -79,12 +58,12 @@ func reviews() int {
 
 var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 	var (
-		recorder *warningRecorder
+		recorder *testenv.WarningRecorder
 		c        client.Client
 	)
 
 	BeforeAll(func() {
-		recorder = &warningRecorder{}
+		recorder = &testenv.WarningRecorder{}
 		config := rest.CopyConfig(garden.Config)
 		config.WarningHandlerWithContext = recorder
 		var err error
@@ -118,7 +97,7 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 		shoot := shootWith("typed", aclExtension(`{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["10.250.0.0/16","2001:db8::/32"]}]}`))
 		Expect(c.Create(ctx, shoot)).To(Succeed())
 		Expect(shoot.Labels).To(HaveKeyWithValue("extensions.extensions.gardener.cloud/acl", "true"))
-		Expect(recorder.take()).To(BeEmpty())
+		Expect(recorder.Take()).To(BeEmpty())
 	})
 
 	It("creates a Shoot with the legacy form used by shoots in the field", func(ctx context.Context) {
@@ -151,9 +130,9 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 	})
 
 	It("returns warnings in the API response", func(ctx context.Context) {
-		recorder.take()
+		recorder.Take()
 		Expect(c.Create(ctx, shootWith("warnings", aclExtension(`{"rule":{"action":"ALLOW","type":"source_ip","cidrs":["0.0.0.0/0","10.0.0.0/8"]}}`)))).To(Succeed())
-		Expect(recorder.take()).To(ConsistOf(
+		Expect(recorder.Take()).To(ConsistOf(
 			"spec.extensions[0].providerConfig.rule.type: source_ip is deprecated in Envoy: write direct_remote_ip, which matches the same address",
 			"spec.extensions[0].providerConfig.rule.cidrs[0]: allows every IPv4 source: make sure this is intended, or list the networks that need access",
 			"spec.extensions[0].providerConfig.rule.cidrs[1]: is already covered by 0.0.0.0/0 at spec.extensions[0].providerConfig.rule.cidrs[0]: remove it",
@@ -198,7 +177,7 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 		disabled.Disabled = ptr.To(true)
 		shoot := shootWith("ratchet", disabled)
 		Expect(c.Create(ctx, shoot)).To(Succeed())
-		recorder.take()
+		recorder.Take()
 
 		shoot.Spec.Extensions[0] = aclExtension(`{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["10.1.2.3/8","172.16.5.0/12"]}}`)
 		err := c.Update(ctx, shoot)
@@ -208,6 +187,6 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 		Expect(c.Get(ctx, client.ObjectKeyFromObject(shoot), shoot)).To(Succeed())
 		shoot.Spec.Extensions[0] = aclExtension(`{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["10.1.2.3/8","172.16.0.0/12"]}}`)
 		Expect(c.Update(ctx, shoot)).To(Succeed())
-		Expect(recorder.take()).To(ContainElement(ContainSubstring(`spec.extensions[0].providerConfig.rule.cidrs[0]: "10.1.2.3/8" has host bits set`)))
+		Expect(recorder.Take()).To(ContainElement(ContainSubstring(`spec.extensions[0].providerConfig.rule.cidrs[0]: "10.1.2.3/8" has host bits set`)))
 	})
 })

@@ -33,6 +33,6 @@ echo "Running go vet" >&2
 go vet ./... || failed=1
 
 echo "Running golangci-lint" >&2
-"${golangci_lint}" run ./... || failed=1
+"${golangci_lint}" run --allow-parallel-runners ./... || failed=1
 
 exit "${failed}"

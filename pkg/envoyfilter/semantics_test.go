@@ -1,0 +1,104 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+)
+
+var _ = Describe("What the rendered filters admit", func() {
+	It("admits exactly the compiled rules and the always-allowed sources for the shoot, and never blocks another shoot", func() {
+		rng := rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 7))
+		randomPrefix := func() netip.Prefix {
+			if rng.IntN(3) == 0 {
+				return netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, byte(rng.IntN(4)), 0, 0, 0, 0, 0, 0, 0, 0, 0, byte(rng.IntN(256))}), 100+rng.IntN(29)).Masked()
+			}
+			return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(rng.IntN(4)), byte(rng.IntN(256)), byte(rng.IntN(256))}), 12+rng.IntN(21)).Masked()
+		}
+
+		for iteration := range 60 {
+			config := &acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP}
+			for range 1 + rng.IntN(4) {
+				rule := acl.Rule{Action: acl.ActionAllow}
+				if rng.IntN(2) == 0 {
+					rule.Action = acl.ActionDeny
+				}
+				for range 1 + rng.IntN(5) {
+					rule.CIDRs = append(rule.CIDRs, randomPrefix().String())
+				}
+				config.Rules = append(config.Rules, rule)
+			}
+			compiled, err := policy.Compile(config)
+			Expect(err).NotTo(HaveOccurred())
+			input := envoyfilter.Input{
+				TechnicalID: "shoot--dev--prop", Policy: compiled,
+				AlwaysAllowed: []netip.Prefix{randomPrefix(), randomPrefix()},
+				Gateways:      []envoyfilter.Gateway{{Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{"api.prop.example.com"}}},
+			}
+			filters, err := envoyfilter.Render(input)
+			Expect(err).NotTo(HaveOccurred())
+			admitted := envoyfilter.AllowedPrefixes(input)
+
+			network, shared := &rbacnetworkv3.RBAC{}, &rbachttpv3.RBAC{}
+			for _, patch := range filters[0].Spec.ConfigPatches {
+				if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
+					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
+				} else {
+					decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), shared)
+				}
+			}
+
+			var probes []netip.Addr
+			for _, prefix := range append(slices.Clone(admitted), randomPrefix(), randomPrefix()) {
+				probes = append(probes, prefix.Addr(), prefix.Addr().Prev(), lastAddress(prefix), lastAddress(prefix).Next())
+			}
+			for _, addr := range probes {
+				if !addr.IsValid() {
+					continue
+				}
+				want := slices.ContainsFunc(admitted, func(p netip.Prefix) bool { return p.Contains(addr) })
+				context := fmt.Sprintf("iteration %d, source %s, rules %+v", iteration, addr, config.Rules)
+
+				allowed, err := envoyrbac.Allowed(network.GetRules(), envoyrbac.Request{RemoteIP: addr})
+				Expect(err).NotTo(HaveOccurred())
+				Expect(allowed).To(Equal(want), "SNI chain: "+context)
+
+				for _, destination := range envoyfilter.Destinations("shoot--dev--prop") {
+					allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})
+					Expect(err).NotTo(HaveOccurred())
+					Expect(allowed).To(Equal(want), "own destination %s: %s", destination, context)
+				}
+				for _, destination := range append(envoyfilter.Destinations("shoot--dev--prop2"), "shoot--dev--pro--kube-apiserver-socket", "") {
+					allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})
+					Expect(err).NotTo(HaveOccurred())
+					Expect(allowed).To(BeTrue(), "another shoot's destination %q must never be blocked: %s", destination, context)
+				}
+			}
+		}
+	})
+})
+
+func lastAddress(prefix netip.Prefix) netip.Addr {
+	bytes := prefix.Addr().AsSlice()
+	for bit := prefix.Bits(); bit < len(bytes)*8; bit++ {
+		bytes[bit/8] |= 0x80 >> (bit % 8)
+	}
+	addr, _ := netip.AddrFromSlice(bytes)
+	return addr
+}

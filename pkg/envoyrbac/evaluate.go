@@ -1,0 +1,163 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Package envoyrbac evaluates Envoy RBAC rules for a request, for the subset of Envoy's RBAC API that the ACL
+// extension emits, so that tests can check what the rendered filters admit without an Envoy binary. Anything outside
+// that subset is an error, never a guess.
+package envoyrbac
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+)
+
+// Request is what an RBAC filter sees of a connection or request.
+type Request struct {
+	// RemoteIP is the original client address (after PROXY protocol / X-Forwarded-For handling).
+	RemoteIP netip.Addr
+	// DirectRemoteIP is the address of the peer of the connection.
+	DirectRemoteIP netip.Addr
+	// Headers are the request headers; a network filter sees none. Names are matched case-insensitively, as HTTP
+	// header names are.
+	Headers map[string][]string
+}
+
+// Allowed reports whether rules admit the request. With action ALLOW a request is admitted when any policy matches,
+// with DENY when none does. A policy matches when any of its permissions and any of its principals match.
+func Allowed(rules *rbacconfigv3.RBAC, request Request) (bool, error) {
+	matched := false
+	for name, policy := range rules.GetPolicies() {
+		permission, err := anyPermission(policy.GetPermissions(), request)
+		if err != nil {
+			return false, fmt.Errorf("policy %s: %w", name, err)
+		}
+		principal, err := anyPrincipal(policy.GetPrincipals(), request)
+		if err != nil {
+			return false, fmt.Errorf("policy %s: %w", name, err)
+		}
+		matched = matched || (permission && principal)
+	}
+	switch rules.GetAction() {
+	case rbacconfigv3.RBAC_ALLOW:
+		return matched, nil
+	case rbacconfigv3.RBAC_DENY:
+		return !matched, nil
+	default:
+		return false, fmt.Errorf("unsupported RBAC action %s", rules.GetAction())
+	}
+}
+
+func anyPermission(permissions []*rbacconfigv3.Permission, request Request) (bool, error) {
+	for _, permission := range permissions {
+		matched, err := permissionMatches(permission, request)
+		if err != nil || matched {
+			return matched, err
+		}
+	}
+	return false, nil
+}
+
+func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bool, error) {
+	switch rule := permission.GetRule().(type) {
+	case *rbacconfigv3.Permission_Any:
+		return rule.Any, nil
+	case *rbacconfigv3.Permission_Header:
+		return headerMatches(rule.Header, request.Headers)
+	case *rbacconfigv3.Permission_NotRule:
+		matched, err := permissionMatches(rule.NotRule, request)
+		return !matched, err
+	case *rbacconfigv3.Permission_OrRules:
+		return anyPermission(rule.OrRules.GetRules(), request)
+	case *rbacconfigv3.Permission_AndRules:
+		for _, inner := range rule.AndRules.GetRules() {
+			matched, err := permissionMatches(inner, request)
+			if err != nil || !matched {
+				return false, err
+			}
+		}
+		return true, nil
+	default:
+		return false, fmt.Errorf("unsupported permission %T", rule)
+	}
+}
+
+// headerMatches matches a header the way Envoy does: several values of one header are joined with "," before the
+// match, and a missing header matches nothing (for exact matches).
+func headerMatches(matcher *routev3.HeaderMatcher, headers map[string][]string) (bool, error) {
+	var values []string
+	found := false
+	for name, headerValues := range headers {
+		if strings.EqualFold(name, matcher.GetName()) {
+			values = append(values, headerValues...)
+			found = true
+		}
+	}
+	if matcher.GetInvertMatch() || matcher.GetTreatMissingHeaderAsEmpty() {
+		return false, fmt.Errorf("unsupported header matcher options in %s", matcher.GetName())
+	}
+	stringMatch, ok := matcher.GetHeaderMatchSpecifier().(*routev3.HeaderMatcher_StringMatch)
+	if !ok {
+		return false, fmt.Errorf("unsupported header matcher %T", matcher.GetHeaderMatchSpecifier())
+	}
+	if _, exact := stringMatch.StringMatch.GetMatchPattern().(*matcherv3.StringMatcher_Exact); !exact || stringMatch.StringMatch.GetIgnoreCase() {
+		return false, fmt.Errorf("unsupported string matcher %T", stringMatch.StringMatch.GetMatchPattern())
+	}
+	if !found {
+		return false, nil
+	}
+	return strings.Join(values, ",") == stringMatch.StringMatch.GetExact(), nil
+}
+
+func anyPrincipal(principals []*rbacconfigv3.Principal, request Request) (bool, error) {
+	for _, principal := range principals {
+		matched, err := principalMatches(principal, request)
+		if err != nil || matched {
+			return matched, err
+		}
+	}
+	return false, nil
+}
+
+func principalMatches(principal *rbacconfigv3.Principal, request Request) (bool, error) {
+	switch identifier := principal.GetIdentifier().(type) {
+	case *rbacconfigv3.Principal_Any:
+		return identifier.Any, nil
+	case *rbacconfigv3.Principal_RemoteIp:
+		return cidrContains(identifier.RemoteIp, request.RemoteIP)
+	case *rbacconfigv3.Principal_DirectRemoteIp:
+		return cidrContains(identifier.DirectRemoteIp, request.DirectRemoteIP)
+	case *rbacconfigv3.Principal_SourceIp: //nolint:staticcheck // the deprecated kind is part of the subset
+		return cidrContains(identifier.SourceIp, request.DirectRemoteIP) //nolint:staticcheck // see above
+	case *rbacconfigv3.Principal_NotId:
+		matched, err := principalMatches(identifier.NotId, request)
+		return !matched, err
+	case *rbacconfigv3.Principal_OrIds:
+		return anyPrincipal(identifier.OrIds.GetIds(), request)
+	default:
+		return false, fmt.Errorf("unsupported principal %T", identifier)
+	}
+}
+
+// cidrContains matches a CidrRange as Envoy does: same family, first prefix_len bits equal. An IPv4-mapped IPv6
+// address is an IPv6 address here.
+func cidrContains(cidr *corev3.CidrRange, addr netip.Addr) (bool, error) {
+	base, err := netip.ParseAddr(cidr.GetAddressPrefix())
+	if err != nil {
+		return false, fmt.Errorf("invalid address_prefix %q: %w", cidr.GetAddressPrefix(), err)
+	}
+	bits := int(cidr.GetPrefixLen().GetValue())
+	if bits > base.BitLen() {
+		return false, fmt.Errorf("prefix_len %d exceeds %s", bits, base)
+	}
+	if !addr.IsValid() {
+		return false, nil
+	}
+	return netip.PrefixFrom(base, bits).Masked().Contains(addr), nil
+}

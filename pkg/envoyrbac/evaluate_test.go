@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyrbac_test
+
+import (
+	"net/netip"
+
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+)
+
+// rules reads RBAC rules written as in Envoy's documentation (JSON form of the YAML examples).
+func rules(json string) *rbacconfigv3.RBAC {
+	config := &rbacconfigv3.RBAC{}
+	Expect(protojson.Unmarshal([]byte(json), config)).To(Succeed())
+	Expect(config.ValidateAll()).To(Succeed())
+	return config
+}
+
+func from(remote string) envoyrbac.Request {
+	return envoyrbac.Request{RemoteIP: netip.MustParseAddr(remote), DirectRemoteIP: netip.MustParseAddr(remote)}
+}
+
+var _ = Describe("Allowed", func() {
+	// The cases are hand-checked against Envoy's RBAC documentation: an ALLOW action admits a request when a policy
+	// matches (any permission and any principal), a DENY action when none does, CIDR ranges match the first prefix_len
+	// bits, and several values of one header are matched joined by ",".
+	allowRange := rules(`{"action":"ALLOW","policies":{"office":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"10.0.0.0","prefix_len":8}}]}}}`)
+	denyRange := rules(`{"action":"DENY","policies":{"blocked":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"10.1.0.0","prefix_len":16}}]}}}`)
+	headerRule := rules(`{"action":"ALLOW","policies":{"others":{"permissions":[{"not_rule":{"or_rules":{"rules":[{"header":{"name":"x-dest","string_match":{"exact":"mine"}}}]}}}],"principals":[{"any":true}]},"mine-from-office":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"192.0.2.0","prefix_len":24}}]}}}`)
+	emptyAllow := rules(`{"action":"ALLOW"}`)
+
+	DescribeTable("decides as Envoy",
+		func(config *rbacconfigv3.RBAC, request envoyrbac.Request, allowed bool) {
+			decision, err := envoyrbac.Allowed(config, request)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decision).To(Equal(allowed))
+		},
+		Entry("ALLOW: inside the range", allowRange, from("10.200.3.4"), true),
+		Entry("ALLOW: just outside the range", allowRange, from("11.0.0.0"), false),
+		Entry("ALLOW: other family", allowRange, from("2001:db8::1"), false),
+		Entry("ALLOW: IPv4-mapped IPv6 is not IPv4", allowRange, from("::ffff:10.0.0.1"), false),
+		Entry("DENY: inside the denied range", denyRange, from("10.1.9.9"), false),
+		Entry("DENY: outside the denied range", denyRange, from("10.2.0.1"), true),
+		Entry("ALLOW without policies admits nothing", emptyAllow, from("10.0.0.1"), false),
+		Entry("shared listener: another destination from anywhere",
+			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"X-Dest": {"theirs"}}}, true),
+		Entry("shared listener: no destination header from anywhere",
+			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1")}, true),
+		Entry("shared listener: own destination from outside",
+			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"x-dest": {"mine"}}}, false),
+		Entry("shared listener: own destination from the office",
+			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("192.0.2.9"), Headers: map[string][]string{"x-dest": {"mine"}}}, true),
+		Entry("shared listener: repeated headers are joined, so they are not the exact own destination",
+			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"x-dest": {"mine", "theirs"}}}, true),
+	)
+
+	It("refuses what it does not understand instead of guessing", func() {
+		config := rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"destination_port":443}],"principals":[{"any":true}]}}}`)
+		_, err := envoyrbac.Allowed(config, from("10.0.0.1"))
+		Expect(err).To(MatchError(ContainSubstring("unsupported permission")))
+
+		config = rules(`{"action":"LOG","policies":{"p":{"permissions":[{"any":true}],"principals":[{"any":true}]}}}`)
+		_, err = envoyrbac.Allowed(config, from("10.0.0.1"))
+		Expect(err).To(MatchError(ContainSubstring("unsupported RBAC action")))
+	})
+})

@@ -39,6 +39,10 @@ type ShootFixture struct {
 	IngressLabels map[string]string
 	// EgressUnknown leaves the egress CIDRs out of the Shoot's status, as for infrastructures that do not report them.
 	EgressUnknown bool
+	// Hibernated marks the Shoot as hibernated.
+	Hibernated bool
+	// Workerless gives the Shoot no worker pools.
+	Workerless bool
 }
 
 func (f ShootFixture) ingressLabels() map[string]string {
@@ -87,15 +91,21 @@ func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress b
 	if f.EgressUnknown {
 		networkingStatus = nil
 	}
-	shoot, err := json.Marshal(&gardencorev1beta1.Shoot{
+	shootObject := &gardencorev1beta1.Shoot{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "core.gardener.cloud/v1beta1", Kind: "Shoot"},
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "garden-dev"},
 		Spec: gardencorev1beta1.ShootSpec{
-			Networking: &gardencorev1beta1.Networking{Nodes: ptr.To("10.180.0.0/16")},
-			Provider:   gardencorev1beta1.Provider{Type: "local", Workers: []gardencorev1beta1.Worker{{Name: "pool"}}},
+			Networking:  &gardencorev1beta1.Networking{Nodes: ptr.To("10.180.0.0/16")},
+			Provider:    gardencorev1beta1.Provider{Type: "local", Workers: []gardencorev1beta1.Worker{{Name: "pool"}}},
+			Hibernation: &gardencorev1beta1.Hibernation{Enabled: ptr.To(f.Hibernated)},
 		},
-		Status: gardencorev1beta1.ShootStatus{TechnicalID: f.TechnicalID, Networking: networkingStatus},
-	})
+		Status: gardencorev1beta1.ShootStatus{TechnicalID: f.TechnicalID, Networking: networkingStatus, IsHibernated: f.Hibernated},
+	}
+	if f.Workerless {
+		shootObject.Spec.Provider.Workers = nil
+		shootObject.Spec.Networking = nil
+	}
+	shoot, err := json.Marshal(shootObject)
 	if err != nil {
 		return nil, err
 	}

@@ -158,6 +158,25 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
+	It("protects hibernated and workerless shoots like any other, without expecting egress CIDRs of a workerless one", func(ctx context.Context) {
+		for _, fixture := range []testenv.ShootFixture{
+			{TechnicalID: "shoot--dev--sleepy", Hibernated: true},
+			{TechnicalID: "shoot--dev--lean", Workerless: true, EgressUnknown: true},
+		} {
+			fixture.IngressNamespace, fixture.IngressLabels, fixture.Host = sharedIngress, sharedLabels, "api."+fixture.TechnicalID+".example.com"
+			fixture.ProviderConfig = `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`
+			extension, err := fixture.CreateWithoutIngress(ctx, c)
+			Expect(err).NotTo(HaveOccurred())
+
+			Eventually(filterIn(ctx, sharedIngress, fixture.TechnicalID)).WithTimeout(30 * time.Second).Should(Succeed())
+			Eventually(func(g Gomega) {
+				g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
+				g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
+				g.Expect(string(extension.Status.ProviderStatus.Raw)).NotTo(ContainSubstring("egressUnknown"))
+			}).WithTimeout(30 * time.Second).Should(Succeed())
+		}
+	})
+
 	It("removes one shoot's filters without touching the other's", func(ctx context.Context) {
 		Expect(c.Delete(ctx, first)).To(Succeed())
 		Eventually(goneFrom(ctx, zoneIngress, "shoot--dev--first")).WithTimeout(time.Minute).Should(Succeed())

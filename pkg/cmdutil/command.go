@@ -8,6 +8,11 @@ package cmdutil
 import (
 	"fmt"
 
+	"github.com/go-logr/logr"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/version"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/component-base/version/verflag"
@@ -40,4 +45,12 @@ func NewCommand(name, short string, options Options, run func() error) *cobra.Co
 	verflag.AddFlags(command.Flags())
 	options.AddFlags(command.Flags())
 	return command
+}
+
+// StartLogging makes logger the logger of controller-runtime and logs the start of the named binary with its version.
+func StartLogging(logger logr.Logger, name string) logr.Logger {
+	logf.SetLogger(logger)
+	log := logger.WithName(name)
+	log.Info("Starting", "version", version.String())
+	return log
 }

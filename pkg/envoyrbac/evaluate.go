@@ -54,14 +54,19 @@ func Allowed(rules *rbacconfigv3.RBAC, request Request) (bool, error) {
 	}
 }
 
-func anyPermission(permissions []*rbacconfigv3.Permission, request Request) (bool, error) {
-	for _, permission := range permissions {
-		matched, err := permissionMatches(permission, request)
+// anyMatches reports whether match holds for any item; an error stops the evaluation.
+func anyMatches[T any](items []T, request Request, match func(T, Request) (bool, error)) (bool, error) {
+	for _, item := range items {
+		matched, err := match(item, request)
 		if err != nil || matched {
 			return matched, err
 		}
 	}
 	return false, nil
+}
+
+func anyPermission(permissions []*rbacconfigv3.Permission, request Request) (bool, error) {
+	return anyMatches(permissions, request, permissionMatches)
 }
 
 func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bool, error) {
@@ -76,13 +81,12 @@ func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bo
 	case *rbacconfigv3.Permission_OrRules:
 		return anyPermission(rule.OrRules.GetRules(), request)
 	case *rbacconfigv3.Permission_AndRules:
-		for _, inner := range rule.AndRules.GetRules() {
+		// All rules match when no rule fails to match.
+		failed, err := anyMatches(rule.AndRules.GetRules(), request, func(inner *rbacconfigv3.Permission, request Request) (bool, error) {
 			matched, err := permissionMatches(inner, request)
-			if err != nil || !matched {
-				return false, err
-			}
-		}
-		return true, nil
+			return !matched, err
+		})
+		return !failed && err == nil, err
 	default:
 		return false, fmt.Errorf("unsupported permission %T", rule)
 	}
@@ -116,13 +120,7 @@ func headerMatches(matcher *routev3.HeaderMatcher, headers map[string][]string) 
 }
 
 func anyPrincipal(principals []*rbacconfigv3.Principal, request Request) (bool, error) {
-	for _, principal := range principals {
-		matched, err := principalMatches(principal, request)
-		if err != nil || matched {
-			return matched, err
-		}
-	}
-	return false, nil
+	return anyMatches(principals, request, principalMatches)
 }
 
 func principalMatches(principal *rbacconfigv3.Principal, request Request) (bool, error) {

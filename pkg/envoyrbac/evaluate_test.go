@@ -35,6 +35,7 @@ var _ = Describe("Allowed", func() {
 	denyRange := rules(`{"action":"DENY","policies":{"blocked":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"10.1.0.0","prefix_len":16}}]}}}`)
 	headerRule := rules(`{"action":"ALLOW","policies":{"others":{"permissions":[{"not_rule":{"or_rules":{"rules":[{"header":{"name":"x-dest","string_match":{"exact":"mine"}}}]}}}],"principals":[{"any":true}]},"mine-from-office":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"192.0.2.0","prefix_len":24}}]}}}`)
 	emptyAllow := rules(`{"action":"ALLOW"}`)
+	bothHeaders := rules(`{"action":"ALLOW","policies":{"both":{"permissions":[{"and_rules":{"rules":[{"header":{"name":"a","string_match":{"exact":"1"}}},{"header":{"name":"b","string_match":{"exact":"2"}}}]}}],"principals":[{"any":true}]}}}`)
 
 	DescribeTable("decides as Envoy",
 		func(config *rbacconfigv3.RBAC, request envoyrbac.Request, allowed bool) {
@@ -49,6 +50,8 @@ var _ = Describe("Allowed", func() {
 		Entry("DENY: inside the denied range", denyRange, from("10.1.9.9"), false),
 		Entry("DENY: outside the denied range", denyRange, from("10.2.0.1"), true),
 		Entry("ALLOW without policies admits nothing", emptyAllow, from("10.0.0.1"), false),
+		Entry("and_rules: all rules match", bothHeaders, envoyrbac.Request{Headers: map[string][]string{"a": {"1"}, "b": {"2"}}}, true),
+		Entry("and_rules: one rule fails", bothHeaders, envoyrbac.Request{Headers: map[string][]string{"a": {"1"}, "b": {"3"}}}, false),
 		Entry("shared listener: another destination from anywhere",
 			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"X-Dest": {"theirs"}}}, true),
 		Entry("shared listener: no destination header from anywhere",

@@ -20,13 +20,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
-	"github.com/gardener-community/gardener-extension-acl/pkg/version"
 )
 
 // NewControllerCommand returns the command of the seed controller.
@@ -38,9 +36,7 @@ func NewControllerCommand(ctx context.Context) *cobra.Command {
 // Run starts the seed controller and blocks until ctx is cancelled.
 func Run(ctx context.Context, options *Options) error {
 	managerConfig := options.Manager.Completed()
-	logf.SetLogger(managerConfig.Logger)
-	log := managerConfig.Logger.WithName(Name)
-	log.Info("Starting", "version", version.String())
+	log := cmdutil.StartLogging(managerConfig.Logger, Name)
 
 	managerOptions := managerConfig.Options()
 	managerOptions.Scheme = kubernetes.SeedScheme

@@ -15,13 +15,11 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/controller-runtime/pkg/cluster"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	acladmission "github.com/gardener-community/gardener-extension-acl/pkg/admission"
 	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
-	"github.com/gardener-community/gardener-extension-acl/pkg/version"
 )
 
 // NewAdmissionCommand returns the command of the admission component.
@@ -33,9 +31,7 @@ func NewAdmissionCommand(ctx context.Context) *cobra.Command {
 // Run starts the admission component and blocks until ctx is cancelled.
 func Run(ctx context.Context, options *Options) error {
 	managerConfig := options.Manager.Completed()
-	logf.SetLogger(managerConfig.Logger)
-	log := managerConfig.Logger.WithName(Name)
-	log.Info("Starting", "version", version.String())
+	log := cmdutil.StartLogging(managerConfig.Logger, Name)
 
 	managerOptions := managerConfig.Options()
 	managerOptions.LeaderElectionConfig = options.Runtime.Completed()

@@ -14,12 +14,14 @@ import (
 	"github.com/gardener/gardener/extensions/pkg/controller/extension"
 	v1beta1helper "github.com/gardener/gardener/pkg/api/core/v1beta1/helper"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
 	"github.com/go-logr/logr"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -143,20 +145,30 @@ func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *e
 		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, err
 	}
 
-	gatewayList := &istionetworkingv1beta1.GatewayList{}
-	if err := a.client.List(ctx, gatewayList, client.InNamespace(namespace)); err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio Gateways: %w", err)
+	objects := exposure.Objects{ControlPlaneNamespace: namespace}
+	for _, gatewayNamespace := range []string{namespace, v1beta1constants.GardenNamespace} {
+		gatewayList := &istionetworkingv1beta1.GatewayList{}
+		if err := a.client.List(ctx, gatewayList, client.InNamespace(gatewayNamespace)); err != nil {
+			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio Gateways of namespace %s: %w", gatewayNamespace, err)
+		}
+		objects.Gateways = append(objects.Gateways, gatewayList.Items...)
 	}
+	ingressList := &networkingv1.IngressList{}
+	if err := a.client.List(ctx, ingressList, client.InNamespace(namespace)); err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list Ingresses: %w", err)
+	}
+	objects.Ingresses = ingressList.Items
 	serviceList := &corev1.ServiceList{}
 	if err := a.client.List(ctx, serviceList, client.MatchingLabels{IngressGatewayLabelKey: IngressGatewayLabelValue}); err != nil {
 		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio ingress gateway Services: %w", err)
 	}
-	gateways, err := exposure.Gateways(gatewayList.Items, serviceList.Items)
+	objects.IngressServices = serviceList.Items
+	found, err := exposure.Find(objects)
 	if err != nil {
 		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, err
 	}
 
-	return envoyfilter.Input{TechnicalID: namespace, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: gateways}, alwaysAllowed, nil
+	return envoyfilter.Input{TechnicalID: namespace, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: found.Gateways, SharedSNIHosts: found.SharedSNIHosts}, alwaysAllowed, nil
 }
 
 // updateProviderStatus writes the provider status only when it changed, so that a reconcile that changes nothing

@@ -8,9 +8,11 @@ import (
 	"context"
 
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
+	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -33,8 +35,9 @@ const (
 )
 
 // watches returns the watches of every input that changes a shoot's EnvoyFilters besides its Extension and Cluster,
-// which the extension library watches already: the istio Gateways and the Infrastructure of a control plane
-// namespace enqueue that shoot only; the ingress gateway Services and the seed's shoot-info concern every shoot.
+// which the extension library watches already: the istio Gateways, the Ingresses and the Infrastructure of a control
+// plane namespace enqueue that shoot only; the ingress gateway Services, the seed's observability Gateway and its
+// shoot-info concern every shoot.
 func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
 		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetNamespace()))
@@ -48,6 +51,14 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.Gateway{}, sameNamespace, predicate.NewPredicateFuncs(func(object client.Object) bool {
 				return exposure.IsKubeAPIServerGateway(object.GetName())
 			})))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.Gateway{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
+				return object.GetNamespace() == v1beta1constants.GardenNamespace && exposure.IsObservabilityGateway(object.GetName())
+			})))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &networkingv1.Ingress{}, sameNamespace))
 		},
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &extensionsv1alpha1.Infrastructure{}, sameNamespace))

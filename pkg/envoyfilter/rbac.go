@@ -22,8 +22,8 @@ import (
 const (
 	// policyAllowedSources admits the allowed source prefixes.
 	policyAllowedSources = "acl-allowed-sources"
-	// policyOtherDestinations admits requests on a shared listener that are not for the protected shoot.
-	policyOtherDestinations = "acl-other-destinations"
+	// policyOtherShoots admits requests on a shared listener or filter chain that are not for the protected shoot.
+	policyOtherShoots = "acl-other-shoots"
 )
 
 // Principals returns one RBAC principal per prefix, matching the source address the shoot's rules name.
@@ -83,18 +83,53 @@ func SharedListenerRBAC(statPrefix, header string, destinations []string, princi
 			HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: destination}}},
 		}}})
 	}
-	rules.Policies[policyOtherDestinations] = &rbacconfigv3.Policy{
-		Permissions: []*rbacconfigv3.Permission{{Rule: &rbacconfigv3.Permission_NotRule{NotRule: &rbacconfigv3.Permission{
-			Rule: &rbacconfigv3.Permission_OrRules{OrRules: &rbacconfigv3.Permission_Set{Rules: ownDestinations}},
-		}}}},
-		Principals: []*rbacconfigv3.Principal{{Identifier: &rbacconfigv3.Principal_Any{Any: true}}},
-	}
+	admitOtherThan(rules, ownDestinations)
 
 	filter := &rbachttpv3.RBAC{Rules: rules, RulesStatPrefix: statPrefix}
 	if err := filter.ValidateAll(); err != nil {
 		return nil, fmt.Errorf("failed to render a valid HTTP RBAC filter: %w", err)
 	}
 	return filter, nil
+}
+
+// SharedSNIRBAC returns the network RBAC filter for a filter chain that serves every shoot of the seed by a wildcard
+// server name (the seed's observability ingress, where nginx routes by host behind istio's TLS passthrough). A
+// connection whose SNI is one of the shoot's hosts is admitted only from the given prefixes; every other connection
+// passes this filter, so a shoot's rules never block another shoot. Server names match exactly but ignoring case, as
+// DNS names compare: a client cannot dodge the rules by changing the case of the name.
+func SharedSNIRBAC(statPrefix string, hosts []string, principalType acl.PrincipalType, prefixes []netip.Prefix) (*rbacnetworkv3.RBAC, error) {
+	if len(hosts) == 0 {
+		return nil, fmt.Errorf("failed to render a shared filter chain filter: the shoot has no hosts on it")
+	}
+	rules, err := allowSources(principalType, prefixes)
+	if err != nil {
+		return nil, err
+	}
+
+	ownHosts := make([]*rbacconfigv3.Permission, 0, len(hosts))
+	for _, host := range hosts {
+		ownHosts = append(ownHosts, &rbacconfigv3.Permission{Rule: &rbacconfigv3.Permission_RequestedServerName{
+			RequestedServerName: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: host}, IgnoreCase: true},
+		}})
+	}
+	admitOtherThan(rules, ownHosts)
+
+	filter := &rbacnetworkv3.RBAC{StatPrefix: statPrefix, Rules: rules}
+	if err := filter.ValidateAll(); err != nil {
+		return nil, fmt.Errorf("failed to render a valid network RBAC filter: %w", err)
+	}
+	return filter, nil
+}
+
+// admitOtherThan adds a policy to rules that admits every request from anywhere that none of the own permissions
+// matches: on a listener or filter chain that several shoots share, the traffic of other shoots passes.
+func admitOtherThan(rules *rbacconfigv3.RBAC, own []*rbacconfigv3.Permission) {
+	rules.Policies[policyOtherShoots] = &rbacconfigv3.Policy{
+		Permissions: []*rbacconfigv3.Permission{{Rule: &rbacconfigv3.Permission_NotRule{NotRule: &rbacconfigv3.Permission{
+			Rule: &rbacconfigv3.Permission_OrRules{OrRules: &rbacconfigv3.Permission_Set{Rules: own}},
+		}}}},
+		Principals: []*rbacconfigv3.Principal{{Identifier: &rbacconfigv3.Principal_Any{Any: true}}},
+	}
 }
 
 // allowSources returns RBAC rules that admit any request from the prefixes.

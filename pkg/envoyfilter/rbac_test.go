@@ -96,7 +96,7 @@ var _ = Describe("RBAC rendering", func() {
 			policies := filter.GetRules().GetPolicies()
 			Expect(policies).To(HaveLen(2))
 
-			others := policies["acl-other-destinations"]
+			others := policies["acl-other-shoots"]
 			Expect(others.GetPrincipals()).To(HaveLen(1))
 			Expect(others.GetPrincipals()[0].GetAny()).To(BeTrue())
 			own := others.GetPermissions()[0].GetNotRule().GetOrRules().GetRules()

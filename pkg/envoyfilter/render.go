@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
@@ -30,6 +31,9 @@ type Gateway struct {
 	Hosts []string
 	// LegacyVPNListenerPort is the port of the legacy reversed-VPN listener, 0 when the gateway has none.
 	LegacyVPNListenerPort uint32
+	// SharedSNIChains are the wildcard server names of filter chains that serve the shoot's SharedSNIHosts together
+	// with every other shoot of the seed (the seed's observability ingress).
+	SharedSNIChains []string
 }
 
 // sharedListener is a listener every shoot of the seed shares, routing by a header.
@@ -57,6 +61,9 @@ type Input struct {
 	AlwaysAllowed []netip.Prefix
 	// Gateways are the ingress gateways that serve the shoot.
 	Gateways []Gateway
+	// SharedSNIHosts are the shoot's hostnames served through the gateways' SharedSNIChains (its plutono, prometheus
+	// and other observability ingresses).
+	SharedSNIHosts []string
 }
 
 // Name returns the name of the EnvoyFilters of a shoot.
@@ -65,8 +72,9 @@ func Name(technicalID string) string {
 }
 
 // Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
-// namespace. Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, and the
-// shared HTTP proxy listener(s) get an HTTP RBAC filter that only concerns requests for this shoot.
+// namespace. Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, the
+// shared HTTP proxy listener(s) get an HTTP RBAC filter that only concerns requests for this shoot, and the shared
+// wildcard filter chains get a network RBAC filter that only concerns the shoot's own server names.
 func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	if input.TechnicalID == "" {
 		return nil, fmt.Errorf("failed to render EnvoyFilters: the shoot has no technical ID")
@@ -86,6 +94,19 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		return nil, err
 	}
 
+	var sharedSNIValue *structpb.Struct
+	sharedSNIHosts := slices.Clone(input.SharedSNIHosts)
+	slices.Sort(sharedSNIHosts)
+	if sharedSNIHosts = slices.Compact(sharedSNIHosts); len(sharedSNIHosts) > 0 {
+		sharedSNI, err := SharedSNIRBAC(statPrefix, sharedSNIHosts, input.Policy.Type, allowed)
+		if err != nil {
+			return nil, err
+		}
+		if sharedSNIValue, err = PatchValue(NetworkRBACFilterName, sharedSNI); err != nil {
+			return nil, err
+		}
+	}
+
 	gateways := slices.Clone(input.Gateways)
 	slices.SortFunc(gateways, func(a, b Gateway) int { return cmp.Compare(a.Namespace, b.Namespace) })
 
@@ -101,7 +122,18 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		hosts := slices.Clone(gateway.Hosts)
 		slices.Sort(hosts)
 		for _, host := range slices.Compact(hosts) {
+			if strings.Contains(host, "*") {
+				// A wildcard chain serves other shoots too: restricting it to this shoot's sources would lock them out.
+				return nil, fmt.Errorf("failed to render EnvoyFilters for %s: host %q of gateway namespace %s is a wildcard, which other shoots share", input.TechnicalID, host, gateway.Namespace)
+			}
 			patches = append(patches, sniPatch(host, networkValue))
+		}
+		if sharedSNIValue != nil {
+			chains := slices.Clone(gateway.SharedSNIChains)
+			slices.Sort(chains)
+			for _, chain := range slices.Compact(chains) {
+				patches = append(patches, sniPatch(chain, sharedSNIValue))
+			}
 		}
 
 		for _, listener := range gateway.sharedListeners() {
@@ -140,7 +172,7 @@ func AllowedPrefixes(input Input) []netip.Prefix {
 	return union(input.Policy.Prefixes(), input.AlwaysAllowed)
 }
 
-// sniPatch puts the network RBAC filter first into the filter chain that serves host by SNI, before the TCP proxy of
+// sniPatch puts a network RBAC filter first into the filter chain that serves host by SNI, before the TCP proxy of
 // TLS passthrough or the HTTP connection manager of istio's TLS termination.
 func sniPatch(host string, value *structpb.Struct) *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch {
 	return &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{

@@ -24,7 +24,8 @@ import (
 )
 
 // dualStackInput is a representative shoot: dual-stack rules with a DENY exception, served by the default ingress
-// gateway (with the legacy VPN listener) and a zonal one, with a wildcard host on the default gateway.
+// gateway (with the legacy VPN listener and the seed's observability ingress) and a zonal one, with the wildcard
+// endpoint host of the seed's ingress domain on the default gateway.
 func dualStackInput() envoyfilter.Input {
 	compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{
 		{Action: acl.ActionAllow, CIDRs: []string{"203.0.113.0/24", "2001:db8:1::/48"}},
@@ -39,8 +40,9 @@ func dualStackInput() envoyfilter.Input {
 			{
 				Namespace:             "istio-ingress",
 				Labels:                map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"},
-				Hosts:                 []string{"api.dual.dev.example.com", "*.ingress.seed.example.com", "api.dual.dev.internal.example.com"},
+				Hosts:                 []string{"api.dual.dev.example.com", "api-dev--dual.ingress.seed.example.com", "api.dual.dev.internal.example.com"},
 				LegacyVPNListenerPort: 8132,
+				SharedSNIChains:       []string{"*.ingress.seed.example.com"},
 			},
 			{
 				Namespace: "istio-ingress--zone-a",
@@ -48,6 +50,7 @@ func dualStackInput() envoyfilter.Input {
 				Hosts:     []string{"api.dual.dev.example.com"},
 			},
 		},
+		SharedSNIHosts: []string{"p-dev--dual.ingress.seed.example.com", "gu-dev--dual.ingress.seed.example.com"},
 	}
 }
 
@@ -96,7 +99,7 @@ var _ = Describe("Render", func() {
 				}
 			}
 			if filter.Namespace == "istio-ingress" {
-				Expect([]int{networkFilters, httpFilters}).To(Equal([]int{3, 2}), "three hosts, the shared and the legacy VPN listener")
+				Expect([]int{networkFilters, httpFilters}).To(Equal([]int{4, 2}), "three hosts, the observability chain, the shared and the legacy VPN listener")
 			} else {
 				Expect([]int{networkFilters, httpFilters}).To(Equal([]int{1, 1}))
 			}
@@ -131,6 +134,16 @@ var _ = Describe("Render", func() {
 		Expect(renderYAML(reordered)).To(Equal(expected))
 	})
 
+	It("leaves the shared observability chain alone when the shoot has no host on it", func() {
+		input := dualStackInput()
+		input.SharedSNIHosts = nil
+		filters, err := envoyfilter.Render(input)
+		Expect(err).NotTo(HaveOccurred())
+		for _, patch := range filters[0].Spec.ConfigPatches {
+			Expect(patch.Match.GetListener().GetFilterChain().GetSni()).NotTo(HavePrefix("*"))
+		}
+	})
+
 	It("names the filters after the technical ID and selects the gateway workload", func() {
 		filters, err := envoyfilter.Render(dualStackInput())
 		Expect(err).NotTo(HaveOccurred())
@@ -151,6 +164,9 @@ var _ = Describe("Render", func() {
 		Entry("no technical ID", func(i *envoyfilter.Input) { i.TechnicalID = "" }, "the shoot has no technical ID"),
 		Entry("no policy", func(i *envoyfilter.Input) { i.Policy = nil }, "no compiled policy"),
 		Entry("a gateway namespace twice", func(i *envoyfilter.Input) { i.Gateways[1].Namespace = "istio-ingress" }, "gateway namespace istio-ingress is given twice"),
+		Entry("a wildcard host of the shoot, which would restrict a chain other shoots share", func(i *envoyfilter.Input) {
+			i.Gateways[1].Hosts = append(i.Gateways[1].Hosts, "*.ingress.seed.example.com")
+		}, `host "*.ingress.seed.example.com" of gateway namespace istio-ingress--zone-a is a wildcard`),
 	)
 })
 

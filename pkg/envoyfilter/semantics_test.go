@@ -49,20 +49,28 @@ var _ = Describe("What the rendered filters admit", func() {
 			input := envoyfilter.Input{
 				TechnicalID: "shoot--dev--prop", Policy: compiled,
 				AlwaysAllowed: []netip.Prefix{randomPrefix(), randomPrefix()},
-				Gateways:      []envoyfilter.Gateway{{Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{"api.prop.example.com"}}},
+				Gateways: []envoyfilter.Gateway{{
+					Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{"api.prop.example.com"},
+					SharedSNIChains: []string{"*.ingress.seed.example.com"},
+				}},
+				SharedSNIHosts: []string{"gu-dev--prop.ingress.seed.example.com", "p-dev--prop.ingress.seed.example.com"},
 			}
 			filters, err := envoyfilter.Render(input)
 			Expect(err).NotTo(HaveOccurred())
 			admitted := envoyfilter.AllowedPrefixes(input)
 
-			network, shared := &rbacnetworkv3.RBAC{}, &rbachttpv3.RBAC{}
+			network, sharedChain, shared := &rbacnetworkv3.RBAC{}, &rbacnetworkv3.RBAC{}, &rbachttpv3.RBAC{}
 			for _, patch := range filters[0].Spec.ConfigPatches {
-				if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
-					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
-				} else {
+				switch {
+				case patch.ApplyTo != istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER:
 					decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), shared)
+				case patch.Match.GetListener().GetFilterChain().GetSni() == "*.ingress.seed.example.com":
+					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), sharedChain)
+				default:
+					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
 				}
 			}
+			Expect(sharedChain.GetRules()).NotTo(BeNil(), "the observability chain has a filter")
 
 			var probes []netip.Addr
 			for _, prefix := range append(slices.Clone(admitted), randomPrefix(), randomPrefix()) {
@@ -78,6 +86,17 @@ var _ = Describe("What the rendered filters admit", func() {
 				allowed, err := envoyrbac.Allowed(network.GetRules(), envoyrbac.Request{RemoteIP: addr})
 				Expect(err).NotTo(HaveOccurred())
 				Expect(allowed).To(Equal(want), "SNI chain: "+context)
+
+				for _, host := range []string{"gu-dev--prop.ingress.seed.example.com", "P-DEV--PROP.ingress.seed.example.com"} {
+					allowed, err = envoyrbac.Allowed(sharedChain.GetRules(), envoyrbac.Request{RemoteIP: addr, ServerName: host})
+					Expect(err).NotTo(HaveOccurred())
+					Expect(allowed).To(Equal(want), "own observability host %s: %s", host, context)
+				}
+				for _, host := range []string{"gu-dev--prop2.ingress.seed.example.com", "gu-dev--pro.ingress.seed.example.com", "x-gu-dev--prop.ingress.seed.example.com", "plutono.ingress.seed.example.com", ""} {
+					allowed, err = envoyrbac.Allowed(sharedChain.GetRules(), envoyrbac.Request{RemoteIP: addr, ServerName: host})
+					Expect(err).NotTo(HaveOccurred())
+					Expect(allowed).To(BeTrue(), "another host %q on the shared chain must never be blocked: %s", host, context)
+				}
 
 				for _, destination := range envoyfilter.Destinations("shoot--dev--prop") {
 					allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})

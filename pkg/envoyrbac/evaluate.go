@@ -24,6 +24,8 @@ type Request struct {
 	RemoteIP netip.Addr
 	// DirectRemoteIP is the address of the peer of the connection.
 	DirectRemoteIP netip.Addr
+	// ServerName is the SNI the client sent in its TLS ClientHello, empty without one.
+	ServerName string
 	// Headers are the request headers; a network filter sees none. Names are matched case-insensitively, as HTTP
 	// header names are.
 	Headers map[string][]string
@@ -75,6 +77,8 @@ func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bo
 		return rule.Any, nil
 	case *rbacconfigv3.Permission_Header:
 		return headerMatches(rule.Header, request.Headers)
+	case *rbacconfigv3.Permission_RequestedServerName:
+		return exactMatches(rule.RequestedServerName, request.ServerName)
 	case *rbacconfigv3.Permission_NotRule:
 		matched, err := permissionMatches(rule.NotRule, request)
 		return !matched, err
@@ -110,13 +114,48 @@ func headerMatches(matcher *routev3.HeaderMatcher, headers map[string][]string) 
 	if !ok {
 		return false, fmt.Errorf("unsupported header matcher %T", matcher.GetHeaderMatchSpecifier())
 	}
-	if _, exact := stringMatch.StringMatch.GetMatchPattern().(*matcherv3.StringMatcher_Exact); !exact || stringMatch.StringMatch.GetIgnoreCase() {
-		return false, fmt.Errorf("unsupported string matcher %T", stringMatch.StringMatch.GetMatchPattern())
+	if stringMatch.StringMatch.GetIgnoreCase() {
+		return false, fmt.Errorf("unsupported case-insensitive header match of %s", matcher.GetName())
 	}
 	if !found {
-		return false, nil
+		// An exact matcher is still checked for being one, so that unsupported matchers fail even without the header.
+		_, err := exactMatches(stringMatch.StringMatch, "")
+		return false, err
 	}
-	return strings.Join(values, ",") == stringMatch.StringMatch.GetExact(), nil
+	return exactMatches(stringMatch.StringMatch, strings.Join(values, ","))
+}
+
+// exactMatches applies an exact string matcher, honouring ignore_case as Envoy does (ASCII case folding).
+func exactMatches(matcher *matcherv3.StringMatcher, value string) (bool, error) {
+	exact, ok := matcher.GetMatchPattern().(*matcherv3.StringMatcher_Exact)
+	if !ok {
+		return false, fmt.Errorf("unsupported string matcher %T", matcher.GetMatchPattern())
+	}
+	if matcher.GetIgnoreCase() {
+		return asciiEqualFold(value, exact.Exact), nil
+	}
+	return value == exact.Exact, nil
+}
+
+// asciiEqualFold compares like Envoy's absl::EqualsIgnoreCase: only ASCII letters fold, unlike strings.EqualFold,
+// which also folds Unicode (e.g. the Kelvin sign K with k) and would claim matches Envoy does not make.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func anyPrincipal(principals []*rbacconfigv3.Principal, request Request) (bool, error) {

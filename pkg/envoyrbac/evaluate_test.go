@@ -35,6 +35,8 @@ var _ = Describe("Allowed", func() {
 	denyRange := rules(`{"action":"DENY","policies":{"blocked":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"10.1.0.0","prefix_len":16}}]}}}`)
 	headerRule := rules(`{"action":"ALLOW","policies":{"others":{"permissions":[{"not_rule":{"or_rules":{"rules":[{"header":{"name":"x-dest","string_match":{"exact":"mine"}}}]}}}],"principals":[{"any":true}]},"mine-from-office":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"192.0.2.0","prefix_len":24}}]}}}`)
 	emptyAllow := rules(`{"action":"ALLOW"}`)
+	sniRule := rules(`{"action":"ALLOW","policies":{"others":{"permissions":[{"not_rule":{"or_rules":{"rules":[{"requested_server_name":{"exact":"gu-mine.ingress.example.com","ignore_case":true}}]}}}],"principals":[{"any":true}]},"mine-from-office":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"192.0.2.0","prefix_len":24}}]}}}`)
+	sniCaseSensitive := rules(`{"action":"ALLOW","policies":{"mine":{"permissions":[{"requested_server_name":{"exact":"gu-mine.ingress.example.com"}}],"principals":[{"any":true}]}}}`)
 	bothHeaders := rules(`{"action":"ALLOW","policies":{"both":{"permissions":[{"and_rules":{"rules":[{"header":{"name":"a","string_match":{"exact":"1"}}},{"header":{"name":"b","string_match":{"exact":"2"}}}]}}],"principals":[{"any":true}]}}}`)
 
 	DescribeTable("decides as Envoy",
@@ -62,6 +64,21 @@ var _ = Describe("Allowed", func() {
 			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("192.0.2.9"), Headers: map[string][]string{"x-dest": {"mine"}}}, true),
 		Entry("shared listener: repeated headers are joined, so they are not the exact own destination",
 			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"x-dest": {"mine", "theirs"}}}, true),
+		Entry("shared chain: another server name from anywhere",
+			sniRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), ServerName: "gu-theirs.ingress.example.com"}, true),
+		Entry("shared chain: a longer name that ends like the own one is another name",
+			sniRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), ServerName: "x-gu-mine.ingress.example.com"}, true),
+		Entry("shared chain: own server name from outside",
+			sniRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), ServerName: "gu-mine.ingress.example.com"}, false),
+		Entry("shared chain: own server name in upper case from outside",
+			sniRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), ServerName: "GU-Mine.Ingress.Example.COM"}, false),
+		Entry("shared chain: own server name from the office",
+			sniRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("192.0.2.200"), ServerName: "gu-mine.ingress.example.com"}, true),
+		Entry("server name without ignore_case: case matters", sniCaseSensitive, envoyrbac.Request{ServerName: "GU-mine.ingress.example.com"}, false),
+		Entry("server name: exact", sniCaseSensitive, envoyrbac.Request{ServerName: "gu-mine.ingress.example.com"}, true),
+		Entry("ignore_case folds ASCII only: the Kelvin sign is not k",
+			rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"requested_server_name":{"exact":"k.example.com","ignore_case":true}}],"principals":[{"any":true}]}}}`),
+			envoyrbac.Request{ServerName: "\u212a.example.com"}, false),
 	)
 
 	It("refuses what it does not understand instead of guessing", func() {
@@ -72,5 +89,9 @@ var _ = Describe("Allowed", func() {
 		config = rules(`{"action":"LOG","policies":{"p":{"permissions":[{"any":true}],"principals":[{"any":true}]}}}`)
 		_, err = envoyrbac.Allowed(config, from("10.0.0.1"))
 		Expect(err).To(MatchError(ContainSubstring("unsupported RBAC action")))
+
+		config = rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"requested_server_name":{"suffix":".example.com"}}],"principals":[{"any":true}]}}}`)
+		_, err = envoyrbac.Allowed(config, envoyrbac.Request{ServerName: "a.example.com"})
+		Expect(err).To(MatchError(ContainSubstring("unsupported string matcher")))
 	})
 })

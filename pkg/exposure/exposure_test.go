@@ -6,6 +6,7 @@ package exposure_test
 
 import (
 	"net/netip"
+	"slices"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
@@ -14,6 +15,7 @@ import (
 	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
@@ -45,44 +47,106 @@ var (
 	zonalLabels   = map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway--zone--b"}
 )
 
-var _ = Describe("Gateways", func() {
+func observabilityGateway(hosts ...string) *istionetworkingv1beta1.Gateway {
+	observability := gateway("nginx-ingress-controller", defaultLabels, hosts...)
+	observability.Namespace = "garden"
+	return observability
+}
+
+func ingress(name string, hosts ...string) networkingv1.Ingress {
+	ingress := networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "shoot--dev--a"}}
+	for _, host := range hosts {
+		ingress.Spec.Rules = append(ingress.Spec.Rules, networkingv1.IngressRule{Host: host})
+	}
+	ingress.Spec.TLS = []networkingv1.IngressTLS{{Hosts: hosts}}
+	return ingress
+}
+
+var _ = Describe("Find", func() {
 	services := []corev1.Service{
 		ingressService("istio-ingress", defaultLabels, 9443, 8443, 8132),
 		ingressService("istio-ingress--zone--b", zonalLabels, 9443, 8443),
 	}
+	find := func(gateways []*istionetworkingv1beta1.Gateway, ingresses ...networkingv1.Ingress) (exposure.Exposure, error) {
+		return exposure.Find(exposure.Objects{ControlPlaneNamespace: "shoot--dev--a", Gateways: gateways, Ingresses: ingresses, IngressServices: services})
+	}
 
 	It("maps the kube-apiserver Gateways (SNI, wildcard, seed ingress domain) to their ingress namespaces with every host they serve", func() {
-		gateways, err := exposure.Gateways([]*istionetworkingv1beta1.Gateway{
+		found, err := find([]*istionetworkingv1beta1.Gateway{
 			gateway("kube-apiserver", zonalLabels, "api.a.dev.example.com", "api.a.dev.internal.example.com"),
-			gateway("kube-apiserver-wildcard", defaultLabels, "*.seed.example.com"),
-			gateway("kube-apiserver-ingress", defaultLabels, "api-a--dev.ingress.seed.example.com"),
+			gateway("kube-apiserver-wildcard", defaultLabels, "api-dev--a.wildcard.seed.example.com"),
+			gateway("kube-apiserver-ingress", defaultLabels, "api-dev--a.ingress.seed.example.com"),
 			gateway("something-else", defaultLabels, "other.example.com"),
-		}, services)
+		})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(gateways).To(Equal([]envoyfilter.Gateway{
-			{Namespace: "istio-ingress", Labels: defaultLabels, Hosts: []string{"*.seed.example.com", "api-a--dev.ingress.seed.example.com"}, LegacyVPNListenerPort: 8132},
+		Expect(found).To(Equal(exposure.Exposure{Gateways: []envoyfilter.Gateway{
+			{Namespace: "istio-ingress", Labels: defaultLabels, Hosts: []string{"api-dev--a.ingress.seed.example.com", "api-dev--a.wildcard.seed.example.com"}, LegacyVPNListenerPort: 8132},
 			{Namespace: "istio-ingress--zone--b", Labels: zonalLabels, Hosts: []string{"api.a.dev.example.com", "api.a.dev.internal.example.com"}},
-		}))
+		}}))
 	})
 
 	It("merges both Gateways when they use the same ingress", func() {
-		gateways, err := exposure.Gateways([]*istionetworkingv1beta1.Gateway{
+		found, err := find([]*istionetworkingv1beta1.Gateway{
 			gateway("kube-apiserver", defaultLabels, "api.a.dev.example.com"),
-			gateway("kube-apiserver-wildcard", defaultLabels, "*.seed.example.com", "api.a.dev.example.com"),
-		}, services)
+			gateway("kube-apiserver-wildcard", defaultLabels, "api-dev--a.ingress.seed.example.com", "api.a.dev.example.com"),
+		})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(gateways).To(HaveLen(1))
-		Expect(gateways[0].Hosts).To(Equal([]string{"*.seed.example.com", "api.a.dev.example.com"}))
+		Expect(found.Gateways).To(HaveLen(1))
+		Expect(found.Gateways[0].Hosts).To(Equal([]string{"api-dev--a.ingress.seed.example.com", "api.a.dev.example.com"}))
+	})
+
+	It("ignores kube-apiserver Gateways of other namespaces: they belong to other shoots", func() {
+		other := gateway("kube-apiserver", defaultLabels, "api.b.dev.example.com")
+		other.Namespace = "shoot--dev--b"
+		found, err := find([]*istionetworkingv1beta1.Gateway{other})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found.Gateways).To(BeEmpty())
+	})
+
+	It("puts the shoot's observability hosts on the seed's shared wildcard chain, in lower case", func() {
+		found, err := find([]*istionetworkingv1beta1.Gateway{
+			gateway("kube-apiserver", zonalLabels, "api.a.dev.example.com"),
+			observabilityGateway("*.ingress.seed.example.com", "*.ingress.other-seed.example.com"),
+		},
+			ingress("plutono", "GU-dev--a.ingress.seed.example.com"),
+			ingress("prometheus", "p-dev--a.ingress.seed.example.com"),
+			ingress("unrelated", "metrics.example.org", ""),
+		)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found).To(Equal(exposure.Exposure{
+			Gateways: []envoyfilter.Gateway{
+				{Namespace: "istio-ingress", Labels: defaultLabels, LegacyVPNListenerPort: 8132, SharedSNIChains: []string{"*.ingress.seed.example.com"}},
+				{Namespace: "istio-ingress--zone--b", Labels: zonalLabels, Hosts: []string{"api.a.dev.example.com"}},
+			},
+			SharedSNIHosts: []string{"gu-dev--a.ingress.seed.example.com", "p-dev--a.ingress.seed.example.com"},
+		}))
+	})
+
+	It("leaves the shared chain out when the shoot has no host on it, and ignores other namespaces' observability Gateways", func() {
+		elsewhere := observabilityGateway("*.ingress.seed.example.com")
+		elsewhere.Namespace = "shoot--dev--a"
+		found, err := find([]*istionetworkingv1beta1.Gateway{observabilityGateway("*.ingress.seed.example.com"), elsewhere},
+			ingress("plutono", "gu-dev--a.ingress.elsewhere.example.com", "ingress.seed.example.com"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(found).To(Equal(exposure.Exposure{Gateways: []envoyfilter.Gateway{}}))
 	})
 
 	It("refuses a Gateway whose ingress cannot be found instead of leaving its hosts unprotected", func() {
-		_, err := exposure.Gateways([]*istionetworkingv1beta1.Gateway{gateway("kube-apiserver", map[string]string{"istio": "gone"}, "api.a.dev.example.com")}, services)
+		_, err := find([]*istionetworkingv1beta1.Gateway{gateway("kube-apiserver", map[string]string{"istio": "gone"}, "api.a.dev.example.com")})
 		Expect(err).To(MatchError(ContainSubstring("no ingress gateway Service selects map[istio:gone]")))
+
+		observability := observabilityGateway("*.ingress.seed.example.com")
+		observability.Spec.Selector = map[string]string{"istio": "gone"}
+		_, err = find([]*istionetworkingv1beta1.Gateway{observability}, ingress("plutono", "gu-dev--a.ingress.seed.example.com"))
+		Expect(err).To(MatchError(ContainSubstring("Gateway garden/nginx-ingress-controller")))
 	})
 
 	It("refuses an ambiguous ingress", func() {
-		_, err := exposure.Gateways([]*istionetworkingv1beta1.Gateway{gateway("kube-apiserver", defaultLabels, "api.a.dev.example.com")},
-			append(services, ingressService("istio-ingress-copy", defaultLabels, 9443)))
+		_, err := exposure.Find(exposure.Objects{
+			ControlPlaneNamespace: "shoot--dev--a",
+			Gateways:              []*istionetworkingv1beta1.Gateway{gateway("kube-apiserver", defaultLabels, "api.a.dev.example.com")},
+			IngressServices:       append(slices.Clone(services), ingressService("istio-ingress-copy", defaultLabels, 9443)),
+		})
 		Expect(err).To(MatchError(ContainSubstring("both select")))
 	})
 })

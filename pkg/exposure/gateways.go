@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
+
+	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
@@ -24,26 +28,47 @@ const (
 	// KubeAPIServerIngressGateway serves the kube-apiserver under a host of the seed's ingress domain
 	// (gardener's apiserverexposure ingress), with TLS passthrough or termination by the seed's wildcard certificate.
 	KubeAPIServerIngressGateway = "kube-apiserver-ingress"
+	// ObservabilityGatewayPrefix starts the names of the istio Gateways of the seed's garden namespace through which
+	// the seed's nginx ingress controller is reached (gardener names them nginx-ingress-controller plus a suffix).
+	ObservabilityGatewayPrefix = "nginx-ingress-controller"
 	// legacyVPNPort is the container port of the legacy reversed-VPN listener of gardener's ingress gateways.
 	legacyVPNPort = 8132
 )
 
-// Gateways returns the ingress gateways that serve a shoot, from the istio Gateways in its control plane namespace
-// that expose its kube-apiserver (see IsKubeAPIServerGateway) and the Services of the seed's istio ingress gateways.
-// A Gateway selects its ingress gateway by labels; the ingress namespace is the one whose Service selects the same
-// labels. A Gateway whose ingress cannot be found is an error: the shoot's hosts would otherwise stay unprotected.
-func Gateways(gateways []*istionetworkingv1beta1.Gateway, ingressServices []corev1.Service) ([]envoyfilter.Gateway, error) {
+// Objects are the seed objects that decide through which ingress gateways a shoot is reached.
+type Objects struct {
+	// ControlPlaneNamespace is the shoot's control plane namespace (its technical ID).
+	ControlPlaneNamespace string
+	// Gateways are the istio Gateways of the control plane namespace and of the seed's garden namespace; others are
+	// ignored.
+	Gateways []*istionetworkingv1beta1.Gateway
+	// Ingresses are the Ingresses of the control plane namespace (the shoot's observability components).
+	Ingresses []networkingv1.Ingress
+	// IngressServices are the Services of the seed's istio ingress gateways.
+	IngressServices []corev1.Service
+}
+
+// Exposure is how a shoot is reached through the seed's istio ingress gateways.
+type Exposure struct {
+	// Gateways are the ingress gateways that serve the shoot.
+	Gateways []envoyfilter.Gateway
+	// SharedSNIHosts are the shoot's hosts on the gateways' shared SNI chains.
+	SharedSNIHosts []string
+}
+
+// Find returns the ingress gateways that serve a shoot. The istio Gateways of its control plane namespace that expose
+// its kube-apiserver (see IsKubeAPIServerGateway) give its own hosts; the seed's observability Gateway (see
+// IsObservabilityGateway) gives the shared wildcard chains that serve the hosts of the shoot's Ingresses. A Gateway
+// selects its ingress gateway by labels; the ingress namespace is the one whose Service selects the same labels. A
+// Gateway whose ingress cannot be found is an error: the shoot's hosts would otherwise stay unprotected.
+func Find(objects Objects) (Exposure, error) {
 	byNamespace := map[string]*envoyfilter.Gateway{}
-	for _, gateway := range gateways {
-		if !IsKubeAPIServerGateway(gateway.Name) {
-			continue
-		}
+	gatewayOf := func(gateway *istionetworkingv1beta1.Gateway) (*envoyfilter.Gateway, error) {
 		selector := gateway.Spec.GetSelector()
-		service, err := serviceSelecting(selector, ingressServices)
+		service, err := serviceSelecting(selector, objects.IngressServices)
 		if err != nil {
 			return nil, fmt.Errorf("failed to find the ingress gateway of Gateway %s/%s: %w", gateway.Namespace, gateway.Name, err)
 		}
-
 		target, ok := byNamespace[service.Namespace]
 		if !ok {
 			target = &envoyfilter.Gateway{Namespace: service.Namespace, Labels: maps.Clone(selector)}
@@ -52,19 +77,88 @@ func Gateways(gateways []*istionetworkingv1beta1.Gateway, ingressServices []core
 			}
 			byNamespace[service.Namespace] = target
 		}
-		for _, server := range gateway.Spec.GetServers() {
-			target.Hosts = append(target.Hosts, server.GetHosts()...)
+		return target, nil
+	}
+
+	ingressHosts := hostsOf(objects.Ingresses)
+	var sharedSNIHosts []string
+	for _, gateway := range objects.Gateways {
+		switch {
+		case gateway.Namespace == objects.ControlPlaneNamespace && IsKubeAPIServerGateway(gateway.Name):
+			target, err := gatewayOf(gateway)
+			if err != nil {
+				return Exposure{}, err
+			}
+			for _, server := range gateway.Spec.GetServers() {
+				target.Hosts = append(target.Hosts, server.GetHosts()...)
+			}
+
+		case gateway.Namespace == v1beta1constants.GardenNamespace && IsObservabilityGateway(gateway.Name):
+			for _, server := range gateway.Spec.GetServers() {
+				for _, chain := range server.GetHosts() {
+					served := slices.DeleteFunc(slices.Clone(ingressHosts), func(host string) bool { return !serves(chain, host) })
+					if len(served) == 0 {
+						continue
+					}
+					target, err := gatewayOf(gateway)
+					if err != nil {
+						return Exposure{}, err
+					}
+					target.SharedSNIChains = append(target.SharedSNIChains, chain)
+					sharedSNIHosts = append(sharedSNIHosts, served...)
+				}
+			}
 		}
 	}
 
-	result := make([]envoyfilter.Gateway, 0, len(byNamespace))
+	result := Exposure{Gateways: make([]envoyfilter.Gateway, 0, len(byNamespace))}
 	for _, namespace := range slices.Sorted(maps.Keys(byNamespace)) {
 		gateway := byNamespace[namespace]
-		slices.Sort(gateway.Hosts)
-		gateway.Hosts = slices.Compact(gateway.Hosts)
-		result = append(result, *gateway)
+		gateway.Hosts = sortedUnique(gateway.Hosts)
+		gateway.SharedSNIChains = sortedUnique(gateway.SharedSNIChains)
+		result.Gateways = append(result.Gateways, *gateway)
 	}
+	result.SharedSNIHosts = sortedUnique(sharedSNIHosts)
 	return result, nil
+}
+
+// IsObservabilityGateway tells whether an istio Gateway of the seed's garden namespace is the one through which the
+// seed's nginx ingress controller, and with it every shoot's observability ingresses, is reached (TLS passthrough of
+// the seed's ingress domains).
+func IsObservabilityGateway(name string) bool {
+	return strings.HasPrefix(name, ObservabilityGatewayPrefix)
+}
+
+// hostsOf returns the hosts of the Ingresses' rules and TLS sections, in lower case as DNS names compare.
+func hostsOf(ingresses []networkingv1.Ingress) []string {
+	var hosts []string
+	for _, ingress := range ingresses {
+		for _, rule := range ingress.Spec.Rules {
+			hosts = append(hosts, rule.Host)
+		}
+		for _, tls := range ingress.Spec.TLS {
+			hosts = append(hosts, tls.Hosts...)
+		}
+	}
+	for i := range hosts {
+		hosts[i] = strings.ToLower(hosts[i])
+	}
+	return slices.DeleteFunc(sortedUnique(hosts), func(host string) bool { return host == "" })
+}
+
+// serves tells whether a Gateway host (an exact name or a "*." wildcard of one or more labels, as Envoy matches
+// server names) serves host.
+func serves(gatewayHost, host string) bool {
+	gatewayHost = strings.ToLower(gatewayHost)
+	if suffix, ok := strings.CutPrefix(gatewayHost, "*"); ok {
+		return strings.HasPrefix(suffix, ".") && len(host) > len(suffix) && strings.HasSuffix(host, suffix)
+	}
+	return gatewayHost == host
+}
+
+func sortedUnique(values []string) []string {
+	slices.Sort(values)
+	return slices.Compact(values)
 }
 
 // IsKubeAPIServerGateway tells whether an istio Gateway of a control plane namespace serves the shoot's kube-apiserver.

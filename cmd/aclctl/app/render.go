@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -37,6 +38,7 @@ func init() {
 	utilruntime.Must(extensionsv1alpha1.AddToScheme(scheme))
 	utilruntime.Must(istionetworkingv1beta1.AddToScheme(scheme))
 	utilruntime.Must(corev1.AddToScheme(scheme))
+	utilruntime.Must(networkingv1.AddToScheme(scheme))
 	seedObjectDecoder = serializer.NewCodecFactory(scheme).UniversalDeserializer()
 }
 
@@ -46,14 +48,16 @@ func newRenderCommand(limits *validation.Limits) *cobra.Command {
 		Use:   "render FILE...",
 		Short: "Print the EnvoyFilters the seed controller creates for a shoot",
 		Long: `render reads Kubernetes objects from YAML files: the Shoot (with its status), the Seed, and optionally the
-shoot's Infrastructure, the istio Gateways of its control plane namespace, the Services of the seed's istio ingress
-gateways and the seed's kube-system/shoot-info ConfigMap. It prints, as multi-document YAML, the EnvoyFilters for that
+shoot's Infrastructure, the istio Gateways of its control plane namespace and of the garden namespace, the Ingresses
+of its control plane namespace, the Services of the seed's istio ingress gateways and the seed's kube-system/shoot-info
+ConfigMap. It prints, as multi-document YAML, the EnvoyFilters for that
 shoot, computed by the same code as the controller. Findings and warnings go to standard error.`,
 		Example: `  kubectl get shoot my-shoot -o yaml > shoot.yaml
   kubectl get seed my-seed -o yaml > seed.yaml
-  kubectl -n shoot--dev--my-shoot get gateways.networking.istio.io -o yaml > gateways.yaml
+  kubectl -n shoot--dev--my-shoot get gateways.networking.istio.io,ingresses -o yaml > gateways.yaml
+  kubectl -n garden get gateways.networking.istio.io -o yaml > observability.yaml
   kubectl get services -A -l app=istio-ingressgateway -o yaml > ingress.yaml
-  aclctl render shoot.yaml seed.yaml gateways.yaml ingress.yaml`,
+  aclctl render shoot.yaml seed.yaml gateways.yaml observability.yaml ingress.yaml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(command *cobra.Command, args []string) error {
 			objects, err := readObjects(args)
@@ -74,6 +78,7 @@ type seedObjects struct {
 	infrastructure *extensionsv1alpha1.Infrastructure
 	shootInfo      *corev1.ConfigMap
 	gateways       []*istionetworkingv1beta1.Gateway
+	ingresses      []networkingv1.Ingress
 	services       []corev1.Service
 }
 
@@ -108,12 +113,14 @@ func render(out, errOut io.Writer, objects *seedObjects, limits validation.Limit
 	if alwaysAllowed.EgressUnknown {
 		fmt.Fprintln(errOut, "WARNING the shoot has workers but no egress CIDRs are known: its nodes may be locked out unless the rules allow them")
 	}
-	gateways, err := exposure.Gateways(objects.gateways, objects.services)
+	found, err := exposure.Find(exposure.Objects{ControlPlaneNamespace: technicalID, Gateways: objects.gateways, Ingresses: objects.ingresses, IngressServices: objects.services})
 	if err != nil {
 		return err
 	}
 
-	filters, err := envoyfilter.Render(envoyfilter.Input{TechnicalID: technicalID, Policy: result.Policy, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: gateways})
+	filters, err := envoyfilter.Render(envoyfilter.Input{
+		TechnicalID: technicalID, Policy: result.Policy, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: found.Gateways, SharedSNIHosts: found.SharedSNIHosts,
+	})
 	if err != nil {
 		return err
 	}
@@ -171,6 +178,10 @@ func (o *seedObjects) add(document []byte) error {
 		o.gateways = append(o.gateways, typed)
 	case *istionetworkingv1beta1.GatewayList:
 		o.gateways = append(o.gateways, typed.Items...)
+	case *networkingv1.Ingress:
+		o.ingresses = append(o.ingresses, *typed)
+	case *networkingv1.IngressList:
+		o.ingresses = append(o.ingresses, typed.Items...)
 	case *corev1.Service:
 		o.services = append(o.services, *typed)
 	case *corev1.ServiceList:

@@ -76,7 +76,7 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 			Expect(filter.Spec.ConfigPatches[0].Match.GetListener().GetFilterChain().GetSni()).To(Equal(host))
 			shared := filter.Spec.ConfigPatches[1].Patch.Value.AsMap()
 			policies := shared["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
-			own := policies["acl-other-destinations"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
+			own := policies["acl-other-shoots"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
 			for _, rule := range own {
 				exact := rule.(map[string]any)["header"].(map[string]any)["string_match"].(map[string]any)["exact"].(string)
 				Expect(exact).To(ContainSubstring(technicalID))

@@ -15,7 +15,7 @@ LD_FLAGS      := -X $(MODULE)/pkg/version.Version=$(VERSION) -X $(MODULE)/pkg/ve
                  -X k8s.io/component-base/version.gitVersion=$(VERSION) -X k8s.io/component-base/version.gitCommit=$(GIT_COMMIT)
 
 # Packages that need the real API servers live under test/; everything else is a unit test.
-UNIT_PACKAGES        := ./cmd/... ./pkg/...
+UNIT_PACKAGES        := ./cmd/... ./pkg/... ./charts/... ./example/... ./hack/generate-registration/...
 INTEGRATION_PACKAGES := ./test/...
 # Short fuzz runs keep the fuzzers honest in every test run; run `make fuzz FUZZ_TIME=10m` for a longer session.
 FUZZ_TIME ?= 10s
@@ -95,11 +95,12 @@ generate: $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN) $(GOIMPORTS)
 check: $(GOIMPORTS) $(GOLANGCI_LINT) verify-generate
 	@hack/check.sh $(GOIMPORTS) $(GOLANGCI_LINT)
 
-# Generated code is committed; this fails when it differs from what the generators produce now.
+# Generated code and manifests are committed; this fails when they differ from what the generators produce now.
+GENERATED := ':(glob)pkg/apis/**/zz_generated.*.go' example/controller-registration.yaml example/operator-extension.yaml
 .PHONY: verify-generate
 verify-generate: generate
-	@if ! git diff --quiet -- ':(glob)pkg/apis/**/zz_generated.*.go' || [ -n "$$(git ls-files --others --exclude-standard ':(glob)pkg/apis/**/zz_generated.*.go')" ]; then \
-		echo "Generated code is out of date: run 'make generate' and commit the result." >&2; git status --short pkg/apis >&2; exit 1; fi
+	@if ! git diff --quiet -- $(GENERATED) || [ -n "$$(git ls-files --others --exclude-standard $(GENERATED))" ]; then \
+		echo "Generated code or manifests are out of date: run 'make generate' and commit the result." >&2; git status --short pkg/apis example >&2; exit 1; fi
 
 # Runs the whole extension on this machine; DEMO_KEEP=1 keeps it running and prints a kubeconfig.
 .PHONY: demo

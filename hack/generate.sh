@@ -26,3 +26,6 @@ echo "[generate] conversion" >&2
 # Generated files follow the project's import grouping, so that make check holds for them too.
 echo "[generate] goimports" >&2
 find pkg/apis -name 'zz_generated.*.go' -print0 | xargs -0 "${tools_bin}/goimports" -local "${module}" -w
+
+echo "[generate] registration examples from charts/" >&2
+go run ./hack/generate-registration --version-file VERSION --out-dir example

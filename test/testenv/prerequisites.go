@@ -5,15 +5,22 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
+	gardencorev1 "github.com/gardener/gardener/pkg/apis/core/v1"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	"github.com/gardener/gardener/pkg/client/kubernetes"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/example"
 )
 
 // ProjectNamespace is the namespace of the project CreateGardenPrerequisites creates.
@@ -46,13 +53,17 @@ func CreateGardenPrerequisites(ctx context.Context, c client.Client) error {
 				MachineTypes: []gardencorev1beta1.MachineType{{Name: "local", CPU: resource.MustParse("1"), GPU: resource.MustParse("0"), Memory: resource.MustParse("1Gi"), Usable: ptr.To(true), Architecture: ptr.To("amd64")}},
 			},
 		},
-		&gardencorev1beta1.ControllerRegistration{
-			ObjectMeta: metav1.ObjectMeta{Name: "extension-acl"},
-			Spec: gardencorev1beta1.ControllerRegistrationSpec{Resources: []gardencorev1beta1.ControllerResource{{
-				Kind: "Extension", Type: "acl", WorkerlessSupported: ptr.To(true),
-			}}},
-		},
 	}
+	// The registration is the shipped example, so gardener-apiserver validates exactly what operators apply.
+	registration, err := ExampleObjects("controller-registration.yaml")
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(registration, func(a, b client.Object) int {
+		// A ControllerRegistration refers to its ControllerDeployment, which therefore goes first.
+		return cmp.Compare(kindOrder(a), kindOrder(b))
+	})
+	objects = append(objects, registration...)
 	for _, object := range objects {
 		if err := c.Create(ctx, object); err != nil {
 			return fmt.Errorf("failed to create %T %s: %w", object, object.GetName(), err)
@@ -73,4 +84,37 @@ func WorkerlessShoot(name string, extensions ...gardencorev1beta1.Extension) *ga
 			Extensions:   extensions,
 		},
 	}
+}
+
+// ExampleObjects decodes the objects of a file of example/ with the garden's scheme.
+func ExampleObjects(name string) ([]client.Object, error) {
+	content, err := example.FS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read example %s: %w", name, err)
+	}
+	documents, err := splitYAML(content)
+	if err != nil {
+		return nil, fmt.Errorf("failed to split example %s: %w", name, err)
+	}
+	decoder := serializer.NewCodecFactory(kubernetes.GardenScheme).UniversalDeserializer()
+	objects := make([]client.Object, 0, len(documents))
+	for _, document := range documents {
+		object, _, err := decoder.Decode(document, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("failed to decode example %s: %w", name, err)
+		}
+		clientObject, ok := object.(client.Object)
+		if !ok {
+			return nil, fmt.Errorf("example %s holds a %T, not an object", name, object)
+		}
+		objects = append(objects, clientObject)
+	}
+	return objects, nil
+}
+
+func kindOrder(object client.Object) int {
+	if _, ok := object.(*gardencorev1.ControllerDeployment); ok {
+		return 0
+	}
+	return 1
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	gardenerhealthz "github.com/gardener/gardener/pkg/healthz"
 	"github.com/spf13/cobra"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/utils/clock"
@@ -40,12 +41,15 @@ func Run(ctx context.Context, options *Options) error {
 
 	managerOptions := managerConfig.Options()
 	managerOptions.Scheme = kubernetes.SeedScheme
-	// The controller reads one ConfigMap and the ingress gateway Services; caching all of them in a seed with
-	// thousands of shoots would cost memory for nothing.
+	// The controller reads one ConfigMap, the ingress gateway Services and its heartbeat lease; caching all of them in
+	// a seed with thousands of shoots would cost memory for nothing, and would need permissions it has no use for.
+	// Secrets (the ManagedResources' data) are only written and read back by name, so they are not cached at all.
 	managerOptions.Cache.ByObject = map[client.Object]cache.ByObject{
-		&corev1.ConfigMap{}: {Namespaces: map[string]cache.Config{aclcontroller.SeedShootInfoNamespace: {}}},
-		&corev1.Service{}:   {Label: labels.SelectorFromSet(labels.Set{aclcontroller.IngressGatewayLabelKey: aclcontroller.IngressGatewayLabelValue})},
+		&corev1.ConfigMap{}:     {Namespaces: map[string]cache.Config{aclcontroller.SeedShootInfoNamespace: {}}},
+		&corev1.Service{}:       {Label: labels.SelectorFromSet(labels.Set{aclcontroller.IngressGatewayLabelKey: aclcontroller.IngressGatewayLabelValue})},
+		&coordinationv1.Lease{}: {Namespaces: map[string]cache.Config{options.Heartbeat.Completed().Namespace: {}}},
 	}
+	managerOptions.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}
 	mgr, err := manager.New(options.REST.Completed().Config, managerOptions)
 	if err != nil {
 		return fmt.Errorf("failed to create the manager: %w", err)

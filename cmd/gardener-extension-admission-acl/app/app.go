@@ -13,6 +13,9 @@ import (
 
 	gardencoreinstall "github.com/gardener/gardener/pkg/apis/core/install"
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/cluster"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -42,6 +45,9 @@ func Run(ctx context.Context, options *Options) error {
 		TLSOpts: []func(*tls.Config){acladmission.HardenTLS},
 	})
 
+	// The only object read from the garden besides the webhook configuration is the namespace that owns it, once per
+	// reconciliation: caching every namespace of the garden would cost memory and list/watch permissions for nothing.
+	managerOptions.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Namespace{}}}
 	mgr, err := manager.New(options.Garden.Completed().Config, managerOptions)
 	if err != nil {
 		return fmt.Errorf("failed to create the manager: %w", err)
@@ -49,8 +55,14 @@ func Run(ctx context.Context, options *Options) error {
 	gardencoreinstall.Install(mgr.GetScheme())
 
 	// The runtime cluster stores the webhook CA and serving certificate; it is the garden itself unless the garden is
-	// a virtual cluster.
-	runtimeCluster, err := cluster.New(options.Runtime.Completed(), func(o *cluster.Options) { o.Logger = log.WithName("runtime-cluster") })
+	// a virtual cluster. The certificate secrets are all in the webhook's namespace, so only that namespace is cached.
+	webhookNamespace := options.Webhooks.Server.Completed().Namespace
+	runtimeCluster, err := cluster.New(options.Runtime.Completed(), func(o *cluster.Options) {
+		o.Logger = log.WithName("runtime-cluster")
+		if webhookNamespace != "" {
+			o.Cache.DefaultNamespaces = map[string]cache.Config{webhookNamespace: {}}
+		}
+	})
 	if err != nil {
 		return fmt.Errorf("failed to create the runtime cluster client: %w", err)
 	}

@@ -15,12 +15,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/gardener-community/gardener-extension-acl/charts"
 	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -55,11 +54,13 @@ var _ = BeforeSuite(func(ctx context.Context) {
 		Expect(garden.Stop()).To(Succeed())
 	})
 
-	By("Creating the namespace for the webhook certificates")
-	Expect(garden.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: webhookNamespace}})).To(Succeed())
+	By("Granting the admission component exactly the permissions of its chart (the garden is its own runtime cluster)")
+	Expect(testenv.InstallChartRBAC(ctx, garden.Client, charts.AdmissionChart, webhookNamespace, nil)).To(Succeed())
+	componentConfig, err := garden.ServiceAccountConfig(webhookNamespace, "gardener-extension-admission-acl")
+	Expect(err).NotTo(HaveOccurred())
 
-	By("Starting the admission component over TLS")
-	kubeconfig, err := testenv.WriteKubeconfig(garden.Config, GinkgoT().TempDir(), "garden.kubeconfig")
+	By("Starting the admission component over TLS as the chart's ServiceAccount")
+	kubeconfig, err := testenv.WriteKubeconfig(componentConfig, GinkgoT().TempDir(), "garden.kubeconfig")
 	Expect(err).NotTo(HaveOccurred())
 	ports := make([]int, 3)
 	for i := range ports {
@@ -73,7 +74,8 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	component := testenv.StartComponent(app.NewAdmissionCommand,
 		"--kubeconfig="+kubeconfig,
 		"--runtime-kubeconfig="+kubeconfig,
-		"--leader-election=false",
+		"--leader-election=true",
+		"--leader-election-namespace="+webhookNamespace,
 		"--webhook-config-mode=url",
 		"--webhook-config-url="+webhookAddress,
 		"--webhook-config-namespace="+webhookNamespace,

@@ -5,6 +5,7 @@
 package admission_test
 
 import (
+	"io/fs"
 	"bufio"
 	"context"
 	"encoding/json"
@@ -24,6 +25,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/gardener-community/gardener-extension-acl/example"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -98,6 +100,20 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 		Expect(c.Create(ctx, shoot)).To(Succeed())
 		Expect(shoot.Labels).To(HaveKeyWithValue("extensions.extensions.gardener.cloud/acl", "true"))
 		Expect(recorder.Take()).To(BeEmpty())
+	})
+
+	It("creates every example Shoot as shipped, through the webhook", func(ctx context.Context) {
+		files, err := fs.Glob(example.FS, "shoot-*.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(files).To(HaveLen(5))
+		for _, file := range files {
+			objects, err := testenv.ExampleObjects(file)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(objects).To(HaveLen(1))
+			Expect(c.Create(ctx, objects[0])).To(Succeed(), file)
+			Expect(objects[0].GetLabels()).To(HaveKeyWithValue("extensions.extensions.gardener.cloud/acl", "true"), file)
+		}
+		recorder.Take()
 	})
 
 	It("creates a Shoot with the legacy form used by shoots in the field", func(ctx context.Context) {

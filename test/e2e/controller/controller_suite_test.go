@@ -14,12 +14,11 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/gardener-community/gardener-extension-acl/charts"
 	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -47,10 +46,14 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	DeferCleanup(func() { Expect(seed.Stop()).To(Succeed()) })
 	c, err = client.New(seed.Config, client.Options{Scheme: kubernetes.SeedScheme})
 	Expect(err).NotTo(HaveOccurred())
-	Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: heartbeatNamespace}})).To(Succeed())
 
-	By("Starting the controller command")
-	kubeconfig, err := testenv.WriteKubeconfig(seed.Config, GinkgoT().TempDir(), "seed.kubeconfig")
+	By("Granting the controller exactly the permissions of its chart")
+	Expect(testenv.InstallChartRBAC(ctx, c, charts.ControllerChart, heartbeatNamespace, nil)).To(Succeed())
+	controllerConfig, err := seed.ServiceAccountConfig(heartbeatNamespace, "gardener-extension-acl")
+	Expect(err).NotTo(HaveOccurred())
+
+	By("Starting the controller command as the chart's ServiceAccount")
+	kubeconfig, err := testenv.WriteKubeconfig(controllerConfig, GinkgoT().TempDir(), "seed.kubeconfig")
 	Expect(err).NotTo(HaveOccurred())
 	metricsPort, err := testenv.FreePort()
 	Expect(err).NotTo(HaveOccurred())
@@ -60,7 +63,8 @@ var _ = BeforeSuite(func(ctx context.Context) {
 
 	component := testenv.StartComponent(app.NewControllerCommand,
 		"--kubeconfig="+kubeconfig,
-		"--leader-election=false",
+		"--leader-election=true",
+		"--leader-election-namespace="+heartbeatNamespace,
 		"--ignore-operation-annotation=true",
 		"--heartbeat-namespace="+heartbeatNamespace,
 		"--heartbeat-renew-interval-seconds=1",

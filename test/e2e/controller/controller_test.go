@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
@@ -76,5 +77,26 @@ var _ = Describe("gardener-extension-acl", func() {
 				HaveField("Status", Not(Equal(gardencorev1beta1.ConditionTrue))),
 			)))
 		}).WithTimeout(time.Minute).Should(Succeed())
+	})
+
+	It("removes the ManagedResource and its secret when the Extension is deleted, with the chart's permissions", func(ctx context.Context) {
+		extension, err := testenv.ShootFixture{
+			TechnicalID: "shoot--dev--gone", IngressNamespace: "istio-ingress-gone", Host: "api.gone.dev.example.com",
+			IngressLabels:  map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway-gone"},
+			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["203.0.113.0/24"]}}`,
+		}.Create(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
+		managedResource := &resourcesv1alpha1.ManagedResource{}
+		Eventually(func(g Gomega) {
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+		secretName := managedResource.Spec.SecretRefs[0].Name
+
+		Expect(c.Delete(ctx, extension)).To(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(extension), extension))).To(BeTrue(), "the finalizer is removed")
+			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(managedResource), managedResource))).To(BeTrue())
+			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: secretName}, &corev1.Secret{}))).To(BeTrue())
+		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 })

@@ -31,7 +31,6 @@ var AdmissionRuntimeRules = []rbacv1.PolicyRule{
 	{APIGroups: []string{"events.k8s.io"}, Resources: []string{"events"}, Verbs: []string{"create", "patch"}},
 }
 
-
 var _ = Describe("The admission chart", func() {
 	It("deploys, into a garden that is its own runtime cluster, two spread webhook replicas behind a Service with least-privilege RBAC", func() {
 		objects := render(charts.AdmissionChart, map[string]any{})

@@ -80,4 +80,3 @@ func parseArgs(addFlags func(*pflag.FlagSet), args []string) {
 	Expect(flags.Parse(args)).To(Succeed())
 	Expect(flags.Args()).To(BeEmpty(), "positional arguments")
 }
-

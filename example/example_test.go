@@ -121,4 +121,3 @@ var _ = Describe("The example manifests", func() {
 		Expect(extension.Spec.Deployment.AdmissionDeployment.VirtualCluster.Helm.OCIRepository.Ref).NotTo(BeNil())
 	})
 })
-

@@ -5,10 +5,10 @@
 package admission_test
 
 import (
-	"io/fs"
 	"bufio"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"

@@ -26,25 +26,48 @@ const (
 	policyOtherShoots = "acl-other-shoots"
 )
 
-// Principals returns one RBAC principal per prefix, matching the source address the shoot's rules name.
+// ipv4MappedRange holds the IPv4-mapped IPv6 addresses (::ffff:a.b.c.d).
+var ipv4MappedRange = netip.MustParsePrefix("::ffff:0:0/96")
+
+// Principals returns one RBAC principal per prefix, matching the source address the shoot's rules name. An IPv6 prefix
+// that contains the IPv4-mapped range (such as ::/0, which DENY-only rules admit) excludes it: an IPv4 client seen as
+// ::ffff:a.b.c.d must be judged by its IPv4 address, never admitted by an IPv6 range while its IPv4 address is denied.
+// Envoy converts mapped socket addresses to IPv4 on dual-stack listeners, so the exclusion only matters for addresses
+// taken from PROXY protocol or X-Forwarded-For, and there it fails closed.
 func Principals(principalType acl.PrincipalType, prefixes []netip.Prefix) ([]*rbacconfigv3.Principal, error) {
 	principals := make([]*rbacconfigv3.Principal, 0, len(prefixes))
 	for _, prefix := range prefixes {
-		cidr := &corev3.CidrRange{AddressPrefix: prefix.Addr().String(), PrefixLen: wrapperspb.UInt32(uint32(prefix.Bits()))} // #nosec G115 -- a prefix length is at most 128
-		var principal *rbacconfigv3.Principal
-		switch principalType {
-		case acl.PrincipalTypeRemoteIP:
-			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_RemoteIp{RemoteIp: cidr}}
-		case acl.PrincipalTypeDirectRemoteIP:
-			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_DirectRemoteIp{DirectRemoteIp: cidr}}
-		case acl.PrincipalTypeSourceIP:
-			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_SourceIp{SourceIp: cidr}} //nolint:staticcheck // deprecated in Envoy, still accepted for compatibility
-		default:
-			return nil, fmt.Errorf("failed to render principals: unknown principal type %q", principalType)
+		principal, err := sourcePrincipal(principalType, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if prefix.Bits() <= ipv4MappedRange.Bits() && prefix.Contains(ipv4MappedRange.Addr()) {
+			mapped, err := sourcePrincipal(principalType, ipv4MappedRange)
+			if err != nil {
+				return nil, err
+			}
+			principal = &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_AndIds{AndIds: &rbacconfigv3.Principal_Set{Ids: []*rbacconfigv3.Principal{
+				principal, {Identifier: &rbacconfigv3.Principal_NotId{NotId: mapped}},
+			}}}}
 		}
 		principals = append(principals, principal)
 	}
 	return principals, nil
+}
+
+// sourcePrincipal returns the principal that matches sources in prefix by the address the principal type names.
+func sourcePrincipal(principalType acl.PrincipalType, prefix netip.Prefix) (*rbacconfigv3.Principal, error) {
+	cidr := &corev3.CidrRange{AddressPrefix: prefix.Addr().String(), PrefixLen: wrapperspb.UInt32(uint32(prefix.Bits()))} // #nosec G115 -- a prefix length is at most 128
+	switch principalType {
+	case acl.PrincipalTypeRemoteIP:
+		return &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_RemoteIp{RemoteIp: cidr}}, nil
+	case acl.PrincipalTypeDirectRemoteIP:
+		return &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_DirectRemoteIp{DirectRemoteIp: cidr}}, nil
+	case acl.PrincipalTypeSourceIP:
+		return &rbacconfigv3.Principal{Identifier: &rbacconfigv3.Principal_SourceIp{SourceIp: cidr}}, nil //nolint:staticcheck // deprecated in Envoy, still accepted for compatibility
+	default:
+		return nil, fmt.Errorf("failed to render principals: unknown principal type %q", principalType)
+	}
 }
 
 // NetworkRBAC returns the network RBAC filter that admits connections only from the given prefixes. It belongs first

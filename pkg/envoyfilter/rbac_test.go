@@ -57,6 +57,19 @@ var _ = Describe("RBAC rendering", func() {
 		}),
 	)
 
+	It("keeps IPv4-mapped sources out of an IPv6 range that contains them, and leaves other ranges alone", func() {
+		principals, err := envoyfilter.Principals(acl.PrincipalTypeRemoteIP, []netip.Prefix{netip.MustParsePrefix("::/0"), netip.MustParsePrefix("::/80"), netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("::/96")})
+		Expect(err).NotTo(HaveOccurred())
+		for _, guarded := range principals[:2] {
+			ids := guarded.GetAndIds().GetIds()
+			Expect(ids).To(HaveLen(2))
+			Expect(ids[1].GetNotId().GetRemoteIp().GetAddressPrefix()).To(Equal("::ffff:0.0.0.0"))
+			Expect(ids[1].GetNotId().GetRemoteIp().GetPrefixLen().GetValue()).To(BeEquivalentTo(96))
+		}
+		Expect(principals[2].GetRemoteIp().GetAddressPrefix()).To(Equal("2001:db8::"))
+		Expect(principals[3].GetRemoteIp().GetAddressPrefix()).To(Equal("::"), "::/96 does not contain ::ffff:0:0")
+	})
+
 	It("refuses an unknown principal type", func() {
 		_, err := envoyfilter.Principals("x_forwarded_for", prefixes)
 		Expect(err).To(MatchError(ContainSubstring(`unknown principal type "x_forwarded_for"`)))

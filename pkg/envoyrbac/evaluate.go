@@ -67,6 +67,15 @@ func anyMatches[T any](items []T, request Request, match func(T, Request) (bool,
 	return false, nil
 }
 
+// allMatch reports whether match holds for every item: no item fails to match. An error stops the evaluation.
+func allMatch[T any](items []T, request Request, match func(T, Request) (bool, error)) (bool, error) {
+	failed, err := anyMatches(items, request, func(item T, request Request) (bool, error) {
+		matched, err := match(item, request)
+		return !matched, err
+	})
+	return !failed && err == nil, err
+}
+
 func anyPermission(permissions []*rbacconfigv3.Permission, request Request) (bool, error) {
 	return anyMatches(permissions, request, permissionMatches)
 }
@@ -85,12 +94,7 @@ func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bo
 	case *rbacconfigv3.Permission_OrRules:
 		return anyPermission(rule.OrRules.GetRules(), request)
 	case *rbacconfigv3.Permission_AndRules:
-		// All rules match when no rule fails to match.
-		failed, err := anyMatches(rule.AndRules.GetRules(), request, func(inner *rbacconfigv3.Permission, request Request) (bool, error) {
-			matched, err := permissionMatches(inner, request)
-			return !matched, err
-		})
-		return !failed && err == nil, err
+		return allMatch(rule.AndRules.GetRules(), request, permissionMatches)
 	default:
 		return false, fmt.Errorf("unsupported permission %T", rule)
 	}
@@ -177,6 +181,8 @@ func principalMatches(principal *rbacconfigv3.Principal, request Request) (bool,
 		return !matched, err
 	case *rbacconfigv3.Principal_OrIds:
 		return anyPrincipal(identifier.OrIds.GetIds(), request)
+	case *rbacconfigv3.Principal_AndIds:
+		return allMatch(identifier.AndIds.GetIds(), request, principalMatches)
 	default:
 		return false, fmt.Errorf("unsupported principal %T", identifier)
 	}

@@ -37,6 +37,8 @@ var _ = Describe("Allowed", func() {
 	emptyAllow := rules(`{"action":"ALLOW"}`)
 	sniRule := rules(`{"action":"ALLOW","policies":{"others":{"permissions":[{"not_rule":{"or_rules":{"rules":[{"requested_server_name":{"exact":"gu-mine.ingress.example.com","ignore_case":true}}]}}}],"principals":[{"any":true}]},"mine-from-office":{"permissions":[{"any":true}],"principals":[{"remote_ip":{"address_prefix":"192.0.2.0","prefix_len":24}}]}}}`)
 	sniCaseSensitive := rules(`{"action":"ALLOW","policies":{"mine":{"permissions":[{"requested_server_name":{"exact":"gu-mine.ingress.example.com"}}],"principals":[{"any":true}]}}}`)
+	// and_ids with not_id: every IPv6 source except the IPv4-mapped range.
+	ipv6ButMapped := rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"any":true}],"principals":[{"and_ids":{"ids":[{"remote_ip":{"address_prefix":"::","prefix_len":0}},{"not_id":{"remote_ip":{"address_prefix":"::ffff:0.0.0.0","prefix_len":96}}}]}}]}}}`)
 	bothHeaders := rules(`{"action":"ALLOW","policies":{"both":{"permissions":[{"and_rules":{"rules":[{"header":{"name":"a","string_match":{"exact":"1"}}},{"header":{"name":"b","string_match":{"exact":"2"}}}]}}],"principals":[{"any":true}]}}}`)
 
 	DescribeTable("decides as Envoy",
@@ -52,6 +54,9 @@ var _ = Describe("Allowed", func() {
 		Entry("DENY: inside the denied range", denyRange, from("10.1.9.9"), false),
 		Entry("DENY: outside the denied range", denyRange, from("10.2.0.1"), true),
 		Entry("ALLOW without policies admits nothing", emptyAllow, from("10.0.0.1"), false),
+		Entry("and_ids: every identifier matches", ipv6ButMapped, from("2001:db8::1"), true),
+		Entry("and_ids: the negated identifier matches, so the set does not", ipv6ButMapped, from("::ffff:203.0.113.1"), false),
+		Entry("and_ids: the first identifier does not match", ipv6ButMapped, from("203.0.113.1"), false),
 		Entry("and_rules: all rules match", bothHeaders, envoyrbac.Request{Headers: map[string][]string{"a": {"1"}, "b": {"2"}}}, true),
 		Entry("and_rules: one rule fails", bothHeaders, envoyrbac.Request{Headers: map[string][]string{"a": {"1"}, "b": {"3"}}}, false),
 		Entry("shared listener: another destination from anywhere",

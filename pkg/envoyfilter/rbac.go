@@ -7,6 +7,7 @@ package envoyfilter
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
@@ -86,10 +87,13 @@ func NetworkRBAC(statPrefix string, principalType acl.PrincipalType, prefixes []
 }
 
 // SharedListenerRBAC returns the HTTP RBAC filter for a listener that serves every shoot of the seed and routes by the
-// value of a request header (the apiserver-proxy and reversed-VPN listeners). A request whose header is exactly one
-// of the shoot's destinations is admitted only from the given prefixes; every other request passes this filter, so a
-// shoot's rules never block another shoot. Exact matching means that no other value, however similar, is taken for
-// the shoot's destination, and that no value routing to the shoot escapes the rules.
+// value of a request header (the apiserver-proxy and reversed-VPN listeners). A request is for the shoot when the
+// header's first value is one of its destinations: gardener's route sends a request to the cluster its first value
+// names (Envoy's cluster_header), after matching the values joined with ",". RBAC sees the joined values too, so a
+// request is the shoot's when they are exactly a destination or start with a destination and ",". Such requests are
+// admitted only from the given prefixes; every other request passes this filter, so a shoot's rules never block
+// another shoot. No other value, however similar, is taken for the shoot's destination, and no header values that
+// route to the shoot escape the rules (destinations never contain ",").
 func SharedListenerRBAC(statPrefix, header string, destinations []string, principalType acl.PrincipalType, prefixes []netip.Prefix) (*rbachttpv3.RBAC, error) {
 	if len(destinations) == 0 {
 		return nil, fmt.Errorf("failed to render a shared listener filter: the shoot has no destination values")
@@ -99,12 +103,15 @@ func SharedListenerRBAC(statPrefix, header string, destinations []string, princi
 		return nil, err
 	}
 
-	ownDestinations := make([]*rbacconfigv3.Permission, 0, len(destinations))
+	ownDestinations := make([]*rbacconfigv3.Permission, 0, 2*len(destinations))
 	for _, destination := range destinations {
-		ownDestinations = append(ownDestinations, &rbacconfigv3.Permission{Rule: &rbacconfigv3.Permission_Header{Header: &routev3.HeaderMatcher{
-			Name:                 header,
-			HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: destination}}},
-		}}})
+		if strings.Contains(destination, ",") {
+			return nil, fmt.Errorf("failed to render a shared listener filter: destination %q contains a comma", destination)
+		}
+		ownDestinations = append(ownDestinations,
+			headerPermission(header, &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: destination}}),
+			headerPermission(header, &matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Prefix{Prefix: destination + ","}}),
+		)
 	}
 	admitOtherThan(rules, ownDestinations)
 
@@ -113,6 +120,12 @@ func SharedListenerRBAC(statPrefix, header string, destinations []string, princi
 		return nil, fmt.Errorf("failed to render a valid HTTP RBAC filter: %w", err)
 	}
 	return filter, nil
+}
+
+func headerPermission(header string, matcher *matcherv3.StringMatcher) *rbacconfigv3.Permission {
+	return &rbacconfigv3.Permission{Rule: &rbacconfigv3.Permission_Header{Header: &routev3.HeaderMatcher{
+		Name: header, HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: matcher},
+	}}}
 }
 
 // SharedSNIRBAC returns the network RBAC filter for a filter chain that serves every shoot of the seed by a wildcard

@@ -103,7 +103,7 @@ var _ = Describe("RBAC rendering", func() {
 			"shoot--dev--a--kube-apiserver-socket",
 		}
 
-		It("admits other destinations from anywhere and the shoot's own only from the prefixes, by exact match", func() {
+		It("admits other destinations from anywhere and the shoot's own only from the prefixes, by exact match or as the first of several values", func() {
 			filter, err := envoyfilter.SharedListenerRBAC("acl_shoot--dev--a_", "X-Gardener-Destination", destinations, acl.PrincipalTypeRemoteIP, prefixes)
 			Expect(err).NotTo(HaveOccurred())
 			policies := filter.GetRules().GetPolicies()
@@ -113,10 +113,14 @@ var _ = Describe("RBAC rendering", func() {
 			Expect(others.GetPrincipals()).To(HaveLen(1))
 			Expect(others.GetPrincipals()[0].GetAny()).To(BeTrue())
 			own := others.GetPermissions()[0].GetNotRule().GetOrRules().GetRules()
-			Expect(own).To(HaveLen(2))
+			Expect(own).To(HaveLen(4))
 			for i, permission := range own {
 				Expect(permission.GetHeader().GetName()).To(Equal("X-Gardener-Destination"))
-				Expect(permission.GetHeader().GetStringMatch().GetExact()).To(Equal(destinations[i]))
+				if i%2 == 0 {
+					Expect(permission.GetHeader().GetStringMatch().GetExact()).To(Equal(destinations[i/2]))
+				} else {
+					Expect(permission.GetHeader().GetStringMatch().GetPrefix()).To(Equal(destinations[i/2] + ","))
+				}
 			}
 			Expect(policies["acl-allowed-sources"].GetPrincipals()).To(HaveLen(3))
 
@@ -125,6 +129,11 @@ var _ = Describe("RBAC rendering", func() {
 			decoded := &rbachttpv3.RBAC{}
 			decodePatch(envoyfilter.HTTPRBACFilterName, value.AsMap(), decoded)
 			Expect(proto.Equal(decoded, filter)).To(BeTrue())
+		})
+
+		It("refuses a destination with a comma, which the first-value match cannot tell apart", func() {
+			_, err := envoyfilter.SharedListenerRBAC("acl_", "X-Gardener-Destination", []string{"a,b"}, acl.PrincipalTypeRemoteIP, prefixes)
+			Expect(err).To(MatchError(ContainSubstring(`destination "a,b" contains a comma`)))
 		})
 
 		It("refuses a shoot without destination values rather than matching nothing", func() {

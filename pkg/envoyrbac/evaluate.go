@@ -87,7 +87,7 @@ func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bo
 	case *rbacconfigv3.Permission_Header:
 		return headerMatches(rule.Header, request.Headers)
 	case *rbacconfigv3.Permission_RequestedServerName:
-		return exactMatches(rule.RequestedServerName, request.ServerName)
+		return stringMatches(rule.RequestedServerName, request.ServerName)
 	case *rbacconfigv3.Permission_NotRule:
 		matched, err := permissionMatches(rule.NotRule, request)
 		return !matched, err
@@ -122,23 +122,32 @@ func headerMatches(matcher *routev3.HeaderMatcher, headers map[string][]string) 
 		return false, fmt.Errorf("unsupported case-insensitive header match of %s", matcher.GetName())
 	}
 	if !found {
-		// An exact matcher is still checked for being one, so that unsupported matchers fail even without the header.
-		_, err := exactMatches(stringMatch.StringMatch, "")
+		// The matcher is still checked for being supported, so that unsupported matchers fail even without the header.
+		_, err := stringMatches(stringMatch.StringMatch, "")
 		return false, err
 	}
-	return exactMatches(stringMatch.StringMatch, strings.Join(values, ","))
+	return stringMatches(stringMatch.StringMatch, strings.Join(values, ","))
 }
 
-// exactMatches applies an exact string matcher, honouring ignore_case as Envoy does (ASCII case folding).
-func exactMatches(matcher *matcherv3.StringMatcher, value string) (bool, error) {
-	exact, ok := matcher.GetMatchPattern().(*matcherv3.StringMatcher_Exact)
-	if !ok {
+// stringMatches applies an exact or prefix string matcher, honouring ignore_case as Envoy does (ASCII case folding).
+func stringMatches(matcher *matcherv3.StringMatcher, value string) (bool, error) {
+	switch pattern := matcher.GetMatchPattern().(type) {
+	case *matcherv3.StringMatcher_Exact:
+		if matcher.GetIgnoreCase() {
+			return asciiEqualFold(value, pattern.Exact), nil
+		}
+		return value == pattern.Exact, nil
+	case *matcherv3.StringMatcher_Prefix:
+		if len(value) < len(pattern.Prefix) {
+			return false, nil
+		}
+		if matcher.GetIgnoreCase() {
+			return asciiEqualFold(value[:len(pattern.Prefix)], pattern.Prefix), nil
+		}
+		return strings.HasPrefix(value, pattern.Prefix), nil
+	default:
 		return false, fmt.Errorf("unsupported string matcher %T", matcher.GetMatchPattern())
 	}
-	if matcher.GetIgnoreCase() {
-		return asciiEqualFold(value, exact.Exact), nil
-	}
-	return value == exact.Exact, nil
 }
 
 // asciiEqualFold compares like Envoy's absl::EqualsIgnoreCase: only ASCII letters fold, unlike strings.EqualFold,

@@ -78,8 +78,13 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 			policies := shared["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
 			own := policies["acl-other-shoots"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
 			for _, rule := range own {
-				exact := rule.(map[string]any)["header"].(map[string]any)["string_match"].(map[string]any)["exact"].(string)
-				Expect(exact).To(ContainSubstring(technicalID))
+				// Each destination is matched exactly, and as the first of several values (prefix "<destination>,").
+				match := rule.(map[string]any)["header"].(map[string]any)["string_match"].(map[string]any)
+				value, ok := match["exact"].(string)
+				if !ok {
+					value = match["prefix"].(string)
+				}
+				Expect(value).To(ContainSubstring(technicalID))
 			}
 		}
 	})

@@ -1,0 +1,159 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+)
+
+const observabilityChain = "*.ingress.seed.example.com"
+
+// chainKey names a place in the gateway's configuration where filters are inserted: a filter chain of the SNI listener
+// (by server name) or an HTTP listener (by port).
+type chainKey struct {
+	sni  string
+	port uint32
+}
+
+// gatewayModel is what Envoy runs after every shoot's EnvoyFilter has been applied to one gateway: per chain, the RBAC
+// rules of all filters inserted there. A connection or request passes a chain when every filter in it allows it.
+type gatewayModel map[chainKey][]*rbacconfigv3.RBAC
+
+func (m gatewayModel) allowed(key chainKey, request envoyrbac.Request) bool {
+	for _, rules := range m[key] {
+		allowed, err := envoyrbac.Allowed(rules, request)
+		Expect(err).NotTo(HaveOccurred())
+		if !allowed {
+			return false
+		}
+	}
+	return true
+}
+
+// seedShoot is one shoot of the modelled seed.
+type seedShoot struct {
+	id       string
+	host     string
+	obsHosts []string
+	input    envoyfilter.Input
+	admitted []netip.Prefix
+}
+
+func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix) seedShoot {
+	id := fmt.Sprintf("shoot--dev--s%d", index)
+	config := &acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP}
+	for range 1 + rng.IntN(3) {
+		rule := acl.Rule{Action: acl.ActionAllow}
+		if rng.IntN(3) == 0 {
+			rule.Action = acl.ActionDeny
+		}
+		for range 1 + rng.IntN(4) {
+			rule.CIDRs = append(rule.CIDRs, randomPrefix().String())
+		}
+		config.Rules = append(config.Rules, rule)
+	}
+	compiled, err := policy.Compile(config)
+	Expect(err).NotTo(HaveOccurred())
+	shoot := seedShoot{
+		id:       id,
+		host:     fmt.Sprintf("api.s%d.dev.example.com", index),
+		obsHosts: []string{fmt.Sprintf("gu-dev--s%d.ingress.seed.example.com", index), fmt.Sprintf("p-dev--s%d.ingress.seed.example.com", index)},
+	}
+	shoot.input = envoyfilter.Input{
+		TechnicalID: id, Policy: compiled, AlwaysAllowed: []netip.Prefix{randomPrefix()},
+		Gateways: []envoyfilter.Gateway{{
+			Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{shoot.host},
+			LegacyVPNListenerPort: 8132, SharedSNIChains: []string{observabilityChain},
+		}},
+		SharedSNIHosts: shoot.obsHosts,
+	}
+	shoot.admitted = envoyfilter.AllowedPrefixes(shoot.input)
+	return shoot
+}
+
+var _ = Describe("What a seed's gateway admits with the filters of all its shoots applied", func() {
+	It("admits exactly each shoot's sources on each of its paths, whatever the other shoots' rules", func() {
+		rng := rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 11))
+		randomPrefix := func() netip.Prefix {
+			if rng.IntN(3) == 0 {
+				return netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, byte(rng.IntN(3)), 0, 0, 0, 0, 0, 0, 0, 0, 0, byte(rng.IntN(256))}), 104+rng.IntN(25)).Masked()
+			}
+			return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(rng.IntN(3)), byte(rng.IntN(256)), byte(rng.IntN(256))}), 14+rng.IntN(19)).Masked()
+		}
+
+		for iteration := range 15 {
+			var shoots []seedShoot
+			model := gatewayModel{}
+			for index := range 4 {
+				shoot := randomSeedShoot(rng, index, randomPrefix)
+				shoots = append(shoots, shoot)
+				filters, err := envoyfilter.Render(shoot.input)
+				Expect(err).NotTo(HaveOccurred())
+				for _, patch := range filters[0].Spec.ConfigPatches {
+					listener := patch.Match.GetListener()
+					if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
+						network := &rbacnetworkv3.RBAC{}
+						decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
+						key := chainKey{sni: listener.GetFilterChain().GetSni()}
+						model[key] = append(model[key], network.GetRules())
+					} else {
+						http := &rbachttpv3.RBAC{}
+						decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), http)
+						key := chainKey{port: listener.GetPortNumber()}
+						model[key] = append(model[key], http.GetRules())
+					}
+				}
+			}
+			Expect(model[chainKey{sni: observabilityChain}]).To(HaveLen(len(shoots)), "every shoot has its filter on the shared chain")
+			Expect(model[chainKey{port: 8443}]).To(HaveLen(len(shoots)))
+
+			var probes []netip.Addr
+			for _, shoot := range shoots {
+				for _, prefix := range shoot.admitted {
+					probes = append(probes, prefix.Addr(), prefix.Addr().Prev(), lastAddress(prefix), lastAddress(prefix).Next())
+				}
+			}
+			probes = slices.DeleteFunc(probes, func(addr netip.Addr) bool { return !addr.IsValid() })
+
+			for _, shoot := range shoots {
+				for _, addr := range probes {
+					want := slices.ContainsFunc(shoot.admitted, func(p netip.Prefix) bool { return p.Contains(addr) })
+					context := fmt.Sprintf("iteration %d, shoot %s, source %s", iteration, shoot.id, addr)
+
+					Expect(model.allowed(chainKey{sni: shoot.host}, envoyrbac.Request{RemoteIP: addr, ServerName: shoot.host})).To(Equal(want), "own SNI chain: "+context)
+					for _, host := range shoot.obsHosts {
+						Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: host})).To(Equal(want), "observability host %s: %s", host, context)
+					}
+					for _, destination := range envoyfilter.Destinations(shoot.id) {
+						Expect(model.allowed(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})).
+							To(Equal(want), "destination %s: %s", destination, context)
+						Expect(model.allowed(chainKey{port: 8132}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"Reversed-VPN": {destination}}})).
+							To(Equal(want), "legacy VPN destination %s: %s", destination, context)
+					}
+				}
+			}
+			// Traffic of no shoot (the seed's own plutono, a destination of a shoot without the extension) passes.
+			for _, addr := range probes {
+				Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: "plutono.ingress.seed.example.com"})).To(BeTrue())
+				Expect(model.allowed(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": envoyfilter.Destinations("shoot--dev--free")[:1]}})).To(BeTrue())
+			}
+		}
+	})
+})

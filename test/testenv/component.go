@@ -14,9 +14,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Component is one of the extension's binaries running in-process from its real command and flags.
+// Component is one of the extension's binaries running from its real command and flags, in-process (StartComponent)
+// or in its own process (StartProcess).
 type Component struct {
-	stop    context.CancelFunc
+	stop    func()
 	stopped chan struct{}
 	err     error
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -36,6 +38,11 @@ const (
 
 var (
 	garden *testenv.Garden
+	// component is the running admission component; componentArgs start it again after a restart test.
+	component     *testenv.Component
+	componentArgs []string
+	// componentConfig is the component's own identity in the garden (the chart's ServiceAccount).
+	componentConfig *rest.Config
 	// webhookAddress is where the webhook server listens; metricsURL serves its Prometheus metrics.
 	webhookAddress string
 	metricsURL     string
@@ -56,7 +63,7 @@ var _ = BeforeSuite(func(ctx context.Context) {
 
 	By("Granting the admission component exactly the permissions of its chart (the garden is its own runtime cluster)")
 	Expect(testenv.InstallChartRBAC(ctx, garden.Client, charts.AdmissionChart, webhookNamespace, nil)).To(Succeed())
-	componentConfig, err := garden.ServiceAccountConfig(webhookNamespace, "gardener-extension-admission-acl")
+	componentConfig, err = garden.ServiceAccountConfig(webhookNamespace, "gardener-extension-admission-acl")
 	Expect(err).NotTo(HaveOccurred())
 
 	By("Starting the admission component over TLS as the chart's ServiceAccount")
@@ -71,24 +78,33 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	metricsURL = fmt.Sprintf("http://127.0.0.1:%d/metrics", ports[1])
 	healthURL = fmt.Sprintf("http://127.0.0.1:%d", ports[2])
 
-	component := testenv.StartComponent(app.NewAdmissionCommand,
-		"--kubeconfig="+kubeconfig,
-		"--runtime-kubeconfig="+kubeconfig,
+	componentArgs = []string{
+		"--kubeconfig=" + kubeconfig,
+		"--runtime-kubeconfig=" + kubeconfig,
 		"--leader-election=true",
-		"--leader-election-namespace="+webhookNamespace,
+		"--leader-election-namespace=" + webhookNamespace,
 		"--webhook-config-mode=url",
-		"--webhook-config-url="+webhookAddress,
-		"--webhook-config-namespace="+webhookNamespace,
+		"--webhook-config-url=" + webhookAddress,
+		"--webhook-config-namespace=" + webhookNamespace,
 		"--webhook-config-server-host=127.0.0.1",
-		"--webhook-config-server-port="+strconv.Itoa(ports[0]),
-		"--webhook-config-cert-dir="+GinkgoT().TempDir(),
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(ports[1]),
-		"--health-bind-address=127.0.0.1:"+strconv.Itoa(ports[2]),
+		"--webhook-config-server-port=" + strconv.Itoa(ports[0]),
+		"--webhook-config-cert-dir=" + GinkgoT().TempDir(),
+		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(ports[1]),
+		"--health-bind-address=127.0.0.1:" + strconv.Itoa(ports[2]),
 		"--log-level=debug",
-	)
+	}
+	// Everything the component logs is kept, to check that no credential ever appears in it.
+	logs, err := testenv.CaptureStderr(filepath.Join(GinkgoT().TempDir(), "component.log"))
+	Expect(err).NotTo(HaveOccurred())
+	component = testenv.StartComponent(app.NewAdmissionCommand, componentArgs...)
 	DeferCleanup(func() {
 		By("Stopping the admission component")
 		Expect(component.Stop(30 * time.Second)).To(Succeed())
+		By("Checking that no credential appeared in the component's logs")
+		content, err := logs.Restore()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(content)).To(ContainSubstring("Starting the manager"), "the logs were captured")
+		expectNoCredentials(string(content), componentConfig)
 	})
 
 	By("Waiting until the webhook is ready and registered")

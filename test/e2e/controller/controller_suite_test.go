@@ -7,6 +7,7 @@ package controller_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -61,6 +62,9 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	Expect(err).NotTo(HaveOccurred())
 	healthURL = fmt.Sprintf("http://127.0.0.1:%d", healthPort)
 
+	// Everything the controller logs is kept, to check that no credential ever appears in it.
+	logs, err := testenv.CaptureStderr(filepath.Join(GinkgoT().TempDir(), "controller.log"))
+	Expect(err).NotTo(HaveOccurred())
 	component := testenv.StartComponent(app.NewControllerCommand,
 		"--kubeconfig="+kubeconfig,
 		"--leader-election=true",
@@ -72,6 +76,12 @@ var _ = BeforeSuite(func(ctx context.Context) {
 		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(metricsPort),
 		"--health-bind-address=127.0.0.1:"+strconv.Itoa(healthPort),
 	)
-	DeferCleanup(func() { Expect(component.Stop(30 * time.Second)).To(Succeed()) })
+	DeferCleanup(func() {
+		Expect(component.Stop(30 * time.Second)).To(Succeed())
+		content, err := logs.Restore()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(content)).To(ContainSubstring("Starting the manager"), "the logs were captured")
+		Expect(testenv.LeakedCredentials(string(content), controllerConfig.KeyData, seed.Config.KeyData)).To(BeEmpty())
+	})
 	Expect(component.WaitReady(healthURL, time.Minute)).To(Succeed())
 }, NodeTimeout(3*time.Minute))

@@ -10,11 +10,13 @@ import (
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
 	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -36,8 +38,8 @@ const (
 
 // watches returns the watches of every input that changes a shoot's EnvoyFilters besides its Extension and Cluster,
 // which the extension library watches already: the istio Gateways, the Ingresses and the Infrastructure of a control
-// plane namespace enqueue that shoot only; the ingress gateway Services, the seed's observability Gateway and its
-// shoot-info concern every shoot.
+// plane namespace, and the deletion of its ManagedResource, enqueue that shoot only; the ingress gateway Services,
+// the seed's observability Gateway and its shoot-info concern every shoot.
 func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
 		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetNamespace()))
@@ -62,6 +64,17 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 		},
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &extensionsv1alpha1.Infrastructure{}, sameNamespace))
+		},
+		func(c controller.Controller) error {
+			// A shoot's ManagedResource deleted by anything but the controller takes its EnvoyFilters with it: the
+			// shoot would stay unprotected until the next reconcile, so the deletion itself triggers one. Status
+			// updates of gardener-resource-manager are not interesting here.
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &resourcesv1alpha1.ManagedResource{}, sameNamespace, predicate.Funcs{
+				CreateFunc:  func(event.CreateEvent) bool { return false },
+				UpdateFunc:  func(event.UpdateEvent) bool { return false },
+				GenericFunc: func(event.GenericEvent) bool { return false },
+				DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetName() == ManagedResourceName },
+			}))
 		},
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.Service{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {

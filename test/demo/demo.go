@@ -14,24 +14,16 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 
-	resourcemanagerconfigv1alpha1 "github.com/gardener/gardener/pkg/apis/config/resourcemanager/v1alpha1"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
-	"github.com/gardener/gardener/pkg/resourcemanager/controller/managedresource"
-	resourcemanagerpredicate "github.com/gardener/gardener/pkg/resourcemanager/predicate"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/manager"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/yaml"
 
 	controllerapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
@@ -188,32 +180,17 @@ func startComponents(ctx context.Context, garden *testenv.Garden, seedClient cli
 		"--health-bind-address=127.0.0.1:"+strconv.Itoa(ports[4]), "--log-level=error",
 	)
 
-	mgr, err := manager.New(garden.Config, manager.Options{
-		Scheme:     kubernetes.SeedScheme,
-		Metrics:    metricsserver.Options{BindAddress: "0"},
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	mgr, err := testenv.NewSeedManager(garden.Config)
 	if err != nil {
 		return nil, err
 	}
-	if err := (&managedresource.Reconciler{
-		Config: resourcemanagerconfigv1alpha1.ManagedResourceControllerConfig{
-			ConcurrentSyncs: ptr.To(2), SyncPeriod: &metav1.Duration{Duration: time.Minute}, ManagedByLabelValue: ptr.To("gardener"),
-		},
-		ClassFilter:               resourcemanagerpredicate.NewClassFilter("seed"),
-		GarbageCollectorActivated: true,
-	}).AddToManager(mgr, mgr, mgr); err != nil {
+	if err := testenv.AddManagedResourceController(mgr); err != nil {
 		return nil, err
 	}
-	managerCtx, stopManager := context.WithCancel(context.Background())
-	var managerDone sync.WaitGroup
-	var managerErr error
-	managerDone.Go(func() { managerErr = mgr.Start(managerCtx) })
+	stopManager := testenv.RunManager(mgr)
 
 	stop := func() error {
-		stopManager()
-		managerDone.Wait()
-		return errors.Join(managerErr, admission.Stop(30*time.Second), controller.Stop(30*time.Second))
+		return errors.Join(stopManager(), admission.Stop(30*time.Second), controller.Stop(30*time.Second))
 	}
 	if err := errors.Join(
 		admission.WaitReady("http://127.0.0.1:"+strconv.Itoa(ports[2]), time.Minute),

@@ -14,12 +14,8 @@ import (
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/go-logr/logr"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/manager"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
@@ -47,11 +43,7 @@ func BenchmarkReconcileThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	mgr, err := manager.New(seed.Config, manager.Options{
-		Scheme:     kubernetes.SeedScheme,
-		Metrics:    metricsserver.Options{BindAddress: "0"},
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-	})
+	mgr, err := testenv.NewSeedManager(seed.Config)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,0 +1,62 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package faults_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/testenv"
+)
+
+func TestFaults(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Integration Faults Suite")
+}
+
+var (
+	seed *testenv.Seed
+	c    client.Client
+	// stopController stops the running ACL controller (with gardener-resource-manager's ManagedResource controller).
+	stopController func() error
+)
+
+// startController starts the ACL controller and gardener-resource-manager's ManagedResource controller in a new
+// manager, as a new pod of the extension would.
+func startController(ctx context.Context) func() error {
+	mgr, err := testenv.NewSeedManager(seed.Config)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(testenv.AddManagedResourceController(mgr)).To(Succeed())
+	Expect(aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
+		Config:                    aclcontroller.Config{Limits: validation.DefaultLimits()},
+		IgnoreOperationAnnotation: true,
+	})).To(Succeed())
+	return testenv.RunManager(mgr)
+}
+
+var _ = BeforeSuite(func(ctx context.Context) {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+
+	By("Starting kube-apiserver and etcd with the seed CRDs")
+	var err error
+	seed, err = testenv.StartSeed(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { Expect(seed.Stop()).To(Succeed()) })
+	c, err = client.New(seed.Config, client.Options{Scheme: kubernetes.SeedScheme})
+	Expect(err).NotTo(HaveOccurred())
+
+	stopController = startController(ctx)
+	DeferCleanup(func() { Expect(stopController()).To(Succeed()) })
+}, NodeTimeout(2*time.Minute))

@@ -18,11 +18,17 @@ import (
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 )
 
-// Request is what an RBAC filter sees of a connection or request.
+// Request is what an RBAC filter sees of a connection or request. The three addresses follow Envoy's RBAC API
+// (envoy/config/rbac/v3/rbac.proto): for a client C behind a load balancer that speaks the PROXY protocol from
+// address D, with an X-Forwarded-For header that Envoy trusts, RemoteIP is C, ConnectionRemoteIP is what the PROXY
+// protocol said, and DirectRemoteIP is D.
 type Request struct {
-	// RemoteIP is the original client address (after PROXY protocol / X-Forwarded-For handling).
+	// RemoteIP is the original client address, after the PROXY protocol and trusted X-Forwarded-For (remote_ip).
 	RemoteIP netip.Addr
-	// DirectRemoteIP is the address of the peer of the connection.
+	// ConnectionRemoteIP is the downstream address honouring the PROXY protocol but not X-Forwarded-For (the
+	// deprecated source_ip).
+	ConnectionRemoteIP netip.Addr
+	// DirectRemoteIP is the physical peer of the connection (direct_remote_ip).
 	DirectRemoteIP netip.Addr
 	// ServerName is the SNI the client sent in its TLS ClientHello, empty without one.
 	ServerName string
@@ -184,7 +190,7 @@ func principalMatches(principal *rbacconfigv3.Principal, request Request) (bool,
 	case *rbacconfigv3.Principal_DirectRemoteIp:
 		return cidrContains(identifier.DirectRemoteIp, request.DirectRemoteIP)
 	case *rbacconfigv3.Principal_SourceIp: //nolint:staticcheck // the deprecated kind is part of the subset
-		return cidrContains(identifier.SourceIp, request.DirectRemoteIP) //nolint:staticcheck // see above
+		return cidrContains(identifier.SourceIp, request.ConnectionRemoteIP) //nolint:staticcheck // see above
 	case *rbacconfigv3.Principal_NotId:
 		matched, err := principalMatches(identifier.NotId, request)
 		return !matched, err

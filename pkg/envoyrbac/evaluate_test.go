@@ -24,7 +24,7 @@ func rules(json string) *rbacconfigv3.RBAC {
 }
 
 func from(remote string) envoyrbac.Request {
-	return envoyrbac.Request{RemoteIP: netip.MustParseAddr(remote), DirectRemoteIP: netip.MustParseAddr(remote)}
+	return envoyrbac.Request{RemoteIP: netip.MustParseAddr(remote), ConnectionRemoteIP: netip.MustParseAddr(remote), DirectRemoteIP: netip.MustParseAddr(remote)}
 }
 
 var _ = Describe("Allowed", func() {
@@ -67,6 +67,11 @@ var _ = Describe("Allowed", func() {
 			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"x-dest": {"mine"}}}, false),
 		Entry("shared listener: own destination from the office",
 			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("192.0.2.9"), Headers: map[string][]string{"x-dest": {"mine"}}}, true),
+		// Envoy's own RBAC integration test HeaderMatchConditionDuplicateHeaderMatch: the request carries xxx: yyy and
+		// xxx: zzz, and a header rule with exact "yyy,zzz" admits it.
+		Entry("Envoy's duplicate header case",
+			rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"header":{"name":"xxx","string_match":{"exact":"yyy,zzz"}}}],"principals":[{"any":true}]}}}`),
+			envoyrbac.Request{Headers: map[string][]string{"xxx": {"yyy", "zzz"}}}, true),
 		Entry("shared listener: repeated headers are joined, so they are not the exact own destination",
 			headerRule, envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1"), Headers: map[string][]string{"x-dest": {"mine", "theirs"}}}, true),
 		Entry("prefix: the joined values start with the prefix",
@@ -90,6 +95,30 @@ var _ = Describe("Allowed", func() {
 		Entry("ignore_case folds ASCII only: the Kelvin sign is not k",
 			rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"requested_server_name":{"exact":"k.example.com","ignore_case":true}}],"principals":[{"any":true}]}}}`),
 			envoyrbac.Request{ServerName: "\u212a.example.com"}, false),
+	)
+
+	// The address kinds, checked against the comments of envoy/config/rbac/v3/rbac.proto in go-control-plane:
+	// remote_ip "may not be the physical peer ... if the remote ip is inferred from the x-forwarder-for header, the
+	// proxy protocol"; source_ip "will honor proxy protocol, but will not honor XFF"; direct_remote_ip "is always the
+	// physical peer". A client 203.0.113.9 reaches a load balancer that connects from 10.0.0.2 and announces the
+	// connection as coming from 198.51.100.4 by PROXY protocol, with 203.0.113.9 in a trusted X-Forwarded-For.
+	DescribeTable("tells the address kinds apart as Envoy's API defines them",
+		func(kind, cidr string, allowed bool) {
+			config := rules(`{"action":"ALLOW","policies":{"p":{"permissions":[{"any":true}],"principals":[{"` + kind + `":{"address_prefix":"` + cidr + `","prefix_len":32}}]}}}`)
+			decision, err := envoyrbac.Allowed(config, envoyrbac.Request{
+				RemoteIP: netip.MustParseAddr("203.0.113.9"), ConnectionRemoteIP: netip.MustParseAddr("198.51.100.4"), DirectRemoteIP: netip.MustParseAddr("10.0.0.2"),
+			})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decision).To(Equal(allowed))
+		},
+		Entry("remote_ip: the client from X-Forwarded-For", "remote_ip", "203.0.113.9", true),
+		Entry("remote_ip: not the PROXY protocol address", "remote_ip", "198.51.100.4", false),
+		Entry("remote_ip: not the physical peer", "remote_ip", "10.0.0.2", false),
+		Entry("source_ip: the PROXY protocol address", "source_ip", "198.51.100.4", true),
+		Entry("source_ip: not the X-Forwarded-For client", "source_ip", "203.0.113.9", false),
+		Entry("source_ip: not the physical peer", "source_ip", "10.0.0.2", false),
+		Entry("direct_remote_ip: the physical peer", "direct_remote_ip", "10.0.0.2", true),
+		Entry("direct_remote_ip: not the PROXY protocol address", "direct_remote_ip", "198.51.100.4", false),
 	)
 
 	It("refuses what it does not understand instead of guessing", func() {

@@ -17,7 +17,6 @@ import (
 	. "github.com/onsi/gomega"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
@@ -58,18 +57,7 @@ type seedShoot struct {
 
 func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix) seedShoot {
 	id := fmt.Sprintf("shoot--dev--s%d", index)
-	config := &acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP}
-	for range 1 + rng.IntN(3) {
-		rule := acl.Rule{Action: acl.ActionAllow}
-		if rng.IntN(3) == 0 {
-			rule.Action = acl.ActionDeny
-		}
-		for range 1 + rng.IntN(4) {
-			rule.CIDRs = append(rule.CIDRs, randomPrefix().String())
-		}
-		config.Rules = append(config.Rules, rule)
-	}
-	compiled, err := policy.Compile(config)
+	compiled, err := policy.Compile(randomConfig(rng, randomPrefix, 3))
 	Expect(err).NotTo(HaveOccurred())
 	shoot := seedShoot{
 		id:       id,
@@ -91,12 +79,7 @@ func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix
 var _ = Describe("What a seed's gateway admits with the filters of all its shoots applied", func() {
 	It("admits exactly each shoot's sources on each of its paths, whatever the other shoots' rules", func() {
 		rng := rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 11))
-		randomPrefix := func() netip.Prefix {
-			if rng.IntN(3) == 0 {
-				return netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, byte(rng.IntN(3)), 0, 0, 0, 0, 0, 0, 0, 0, 0, byte(rng.IntN(256))}), 104+rng.IntN(25)).Masked()
-			}
-			return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(rng.IntN(3)), byte(rng.IntN(256)), byte(rng.IntN(256))}), 14+rng.IntN(19)).Masked()
-		}
+		randomPrefix := randomPrefixes(rng)
 
 		for iteration := range 15 {
 			var shoots []seedShoot

@@ -25,25 +25,10 @@ import (
 var _ = Describe("What the rendered filters admit", func() {
 	It("admits exactly the compiled rules and the always-allowed sources for the shoot, and never blocks another shoot", func() {
 		rng := rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 7))
-		randomPrefix := func() netip.Prefix {
-			if rng.IntN(3) == 0 {
-				return netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, byte(rng.IntN(4)), 0, 0, 0, 0, 0, 0, 0, 0, 0, byte(rng.IntN(256))}), 100+rng.IntN(29)).Masked()
-			}
-			return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(rng.IntN(4)), byte(rng.IntN(256)), byte(rng.IntN(256))}), 12+rng.IntN(21)).Masked()
-		}
+		randomPrefix := randomPrefixes(rng)
 
 		for iteration := range 60 {
-			config := &acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP}
-			for range 1 + rng.IntN(4) {
-				rule := acl.Rule{Action: acl.ActionAllow}
-				if rng.IntN(2) == 0 {
-					rule.Action = acl.ActionDeny
-				}
-				for range 1 + rng.IntN(5) {
-					rule.CIDRs = append(rule.CIDRs, randomPrefix().String())
-				}
-				config.Rules = append(config.Rules, rule)
-			}
+			config := randomConfig(rng, randomPrefix, 4)
 			compiled, err := policy.Compile(config)
 			Expect(err).NotTo(HaveOccurred())
 			input := envoyfilter.Input{
@@ -119,6 +104,33 @@ var _ = Describe("What the rendered filters admit", func() {
 		}
 	})
 })
+
+// randomPrefixes returns a generator of prefixes of both families within small address ranges, so that random rule
+// sets overlap each other and the always-allowed sources.
+func randomPrefixes(rng *rand.Rand) func() netip.Prefix {
+	return func() netip.Prefix {
+		if rng.IntN(3) == 0 {
+			return netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 0, byte(rng.IntN(4)), 0, 0, 0, 0, 0, 0, 0, 0, 0, byte(rng.IntN(256))}), 100+rng.IntN(29)).Masked()
+		}
+		return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(rng.IntN(4)), byte(rng.IntN(256)), byte(rng.IntN(256))}), 12+rng.IntN(21)).Masked()
+	}
+}
+
+// randomConfig returns one to maxRules rules of one to five entries each, about half of them DENY rules.
+func randomConfig(rng *rand.Rand, randomPrefix func() netip.Prefix, maxRules int) *acl.ACLConfig {
+	config := &acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP}
+	for range 1 + rng.IntN(maxRules) {
+		rule := acl.Rule{Action: acl.ActionAllow}
+		if rng.IntN(2) == 0 {
+			rule.Action = acl.ActionDeny
+		}
+		for range 1 + rng.IntN(5) {
+			rule.CIDRs = append(rule.CIDRs, randomPrefix().String())
+		}
+		config.Rules = append(config.Rules, rule)
+	}
+	return config
+}
 
 func lastAddress(prefix netip.Prefix) netip.Addr {
 	bytes := prefix.Addr().AsSlice()

@@ -148,7 +148,7 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 		setRules(ctx, alpha, "192.0.2.128/25")
 		stopController = startController(ctx)
 		expectEnforced(ctx, alpha, "192.0.2.128/25")
-		Consistently(func() []string { return writes(ctx, beta) }).WithTimeout(3 * time.Second).Should(Equal(untouched), "the new controller's first reconcile of an unchanged shoot writes nothing")
+		Consistently(func() []string { return writes(ctx, beta) }).WithTimeout(3*time.Second).Should(Equal(untouched), "the new controller's first reconcile of an unchanged shoot writes nothing")
 	})
 
 	It("restores the filters when their ManagedResource is deleted by hand", func(ctx context.Context) {

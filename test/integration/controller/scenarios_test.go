@@ -8,6 +8,7 @@ import (
 	"context"
 	"time"
 
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
@@ -128,16 +129,31 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 	It("keeps the filters on migration and re-creates their ManagedResource on restore", func(ctx context.Context) {
 		// The suite's controller ignores the operation annotation (it reconciles every spec change), so the test plays
 		// the generic reconciler's part and calls the actuator as it does for gardener's migrate and restore operations.
+		// It also records the last operation as that reconciler does, so that the running controller, which reacts to
+		// the ManagedResource's deletion, sees a migration in progress and then a migrated Extension, and keeps off.
 		actuator := aclcontroller.NewActuator(mgrClient, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits()})
 		Expect(c.Get(ctx, client.ObjectKeyFromObject(second), second)).To(Succeed())
+		setLastOperation := func(operation gardencorev1beta1.LastOperationType, state gardencorev1beta1.LastOperationState) {
+			patch := client.MergeFrom(second.DeepCopy())
+			second.Status.LastOperation = &gardencorev1beta1.LastOperation{Type: operation, State: state, LastUpdateTime: metav1.Now()}
+			Expect(c.Status().Patch(ctx, second, patch)).To(Succeed())
+		}
+		managedResourceGone := func() bool {
+			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))
+		}
 
+		setLastOperation(gardencorev1beta1.LastOperationTypeMigrate, gardencorev1beta1.LastOperationStateProcessing)
 		Expect(actuator.Migrate(ctx, GinkgoLogr, second.DeepCopy())).To(Succeed())
-		Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))).To(BeTrue())
+		setLastOperation(gardencorev1beta1.LastOperationTypeMigrate, gardencorev1beta1.LastOperationStateSucceeded)
+		Expect(managedResourceGone()).To(BeTrue())
+		Consistently(managedResourceGone).WithTimeout(2*time.Second).Should(BeTrue(), "the controller does not undo a migration")
 		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
 
+		setLastOperation(gardencorev1beta1.LastOperationTypeRestore, gardencorev1beta1.LastOperationStateProcessing)
 		Eventually(func(g Gomega) {
 			g.Expect(actuator.Restore(ctx, GinkgoLogr, second.DeepCopy())).To(Succeed())
 		}).WithTimeout(10 * time.Second).Should(Succeed())
+		setLastOperation(gardencorev1beta1.LastOperationTypeRestore, gardencorev1beta1.LastOperationStateSucceeded)
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
 		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(30 * time.Second).Should(Succeed())
 	})

@@ -6,8 +6,12 @@ package controller
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
@@ -37,12 +41,17 @@ const (
 )
 
 // watches returns the watches of every input that changes a shoot's EnvoyFilters besides its Extension and Cluster,
-// which the extension library watches already: the istio Gateways, the Ingresses and the Infrastructure of a control
-// plane namespace, and the deletion of its ManagedResource, enqueue that shoot only; the ingress gateway Services,
+// whose changes the extension library sees through gardener's operation annotation: the istio Gateways, the
+// Ingresses and the Infrastructure of a control plane namespace, the deletion of its ManagedResource, and Cluster
+// changes of the admitted sources enqueue that shoot only; the ingress gateway Services,
 // the seed's observability Gateway and its shoot-info concern every shoot.
 func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
 		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetNamespace()))
+	})
+	// A Cluster is named after the control plane namespace it describes.
+	clusterNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
+		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetName()))
 	})
 	everyShoot := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, _ client.Object) []reconcile.Request {
 		return aclExtensions(ctx, mgr.GetClient())
@@ -66,6 +75,17 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &extensionsv1alpha1.Infrastructure{}, sameNamespace))
 		},
 		func(c controller.Controller) error {
+			// gardener's extension library does not enqueue on Cluster changes unless the operation annotation is
+			// ignored, and then drops them in its predicates; the shoot's and seed's networks and egress CIDRs live
+			// there, so a change of what they contribute to the admitted sources enqueues the shoot itself.
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &extensionsv1alpha1.Cluster{}, clusterNamespace, predicate.Funcs{
+				CreateFunc:  func(event.CreateEvent) bool { return false },
+				UpdateFunc:  func(e event.UpdateEvent) bool { return clusterSourcesChanged(e.ObjectOld, e.ObjectNew) },
+				DeleteFunc:  func(event.DeleteEvent) bool { return false },
+				GenericFunc: func(event.GenericEvent) bool { return false },
+			}))
+		},
+		func(c controller.Controller) error {
 			// A shoot's ManagedResource deleted by anything but the controller takes its EnvoyFilters with it: the
 			// shoot would stay unprotected until the next reconcile, so the deletion itself triggers one. Status
 			// updates of gardener-resource-manager are not interesting here.
@@ -87,6 +107,36 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 			})))
 		},
 	)
+}
+
+// clusterSourcesChanged tells whether a Cluster update changes the always-allowed sources the Cluster contributes: the
+// seed's and the shoot's networks, the shoot's egress CIDRs, and whether unknown egress is to be reported. Most Cluster
+// updates (the shoot's last operation, its conditions) do not. A Cluster that cannot be read is taken as changed.
+func clusterSourcesChanged(oldObject, newObject client.Object) bool {
+	oldSources, oldErr := clusterSources(oldObject)
+	newSources, newErr := clusterSources(newObject)
+	if oldErr != nil || newErr != nil {
+		return true
+	}
+	return oldSources.EgressUnknown != newSources.EgressUnknown || !slices.Equal(oldSources.Prefixes, newSources.Prefixes)
+}
+
+func clusterSources(object client.Object) (exposure.AlwaysAllowed, error) {
+	cluster, ok := object.(*extensionsv1alpha1.Cluster)
+	if !ok {
+		return exposure.AlwaysAllowed{}, fmt.Errorf("not a Cluster: %T", object)
+	}
+	shoot, seed := &gardencorev1beta1.Shoot{}, &gardencorev1beta1.Seed{}
+	if err := json.Unmarshal(cluster.Spec.Shoot.Raw, shoot); err != nil {
+		return exposure.AlwaysAllowed{}, fmt.Errorf("failed to decode the Shoot of Cluster %s: %w", cluster.Name, err)
+	}
+	if cluster.Spec.Seed == nil {
+		return exposure.AlwaysAllowed{}, fmt.Errorf("the Cluster %s has no Seed", cluster.Name)
+	}
+	if err := json.Unmarshal(cluster.Spec.Seed.Raw, seed); err != nil {
+		return exposure.AlwaysAllowed{}, fmt.Errorf("failed to decode the Seed of Cluster %s: %w", cluster.Name, err)
+	}
+	return exposure.ReadAlwaysAllowed(exposure.Sources{Seed: seed, Shoot: shoot})
 }
 
 // aclExtensions returns a request for every Extension of type acl that the list options select.

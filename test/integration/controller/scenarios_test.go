@@ -6,6 +6,7 @@ package controller_test
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
@@ -21,6 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
@@ -196,6 +198,29 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 				g.Expect(string(extension.Status.ProviderStatus.Raw)).NotTo(ContainSubstring("egressUnknown"))
 			}).WithTimeout(30 * time.Second).Should(Succeed())
 		}
+	})
+
+	It("keeps a waking shoot's nodes admitted, with the egress addresses it has after the wake-up", func(ctx context.Context) {
+		cluster := &extensionsv1alpha1.Cluster{}
+		Expect(c.Get(ctx, client.ObjectKey{Name: "shoot--dev--sleepy"}, cluster)).To(Succeed())
+		shoot := &gardencorev1beta1.Shoot{}
+		Expect(json.Unmarshal(cluster.Spec.Shoot.Raw, shoot)).To(Succeed())
+		shoot.Spec.Hibernation.Enabled = ptr.To(false)
+		shoot.Status.IsHibernated = false
+		// New machines, new egress addresses: as gardenlet updates the Cluster on wake-up.
+		shoot.Status.Networking = &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.99/32"}}
+		raw, err := json.Marshal(shoot)
+		Expect(err).NotTo(HaveOccurred())
+		patch := client.MergeFrom(cluster.DeepCopy())
+		cluster.Spec.Shoot.Raw = raw
+		Expect(c.Patch(ctx, cluster, patch)).To(Succeed())
+
+		Eventually(func(g Gomega) {
+			filter := &istionetworkingv1alpha3.EnvoyFilter{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: sharedIngress, Name: "acl-shoot--dev--sleepy"}, filter)).To(Succeed())
+			g.Expect(principalsOfFirstPatch(filter)).To(ContainElements("198.51.100.99", "10.180.0.0", "192.0.2.0"))
+			g.Expect(principalsOfFirstPatch(filter)).NotTo(ContainElement("198.51.100.10"), "the egress address of before the hibernation is gone")
+		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
 	It("removes one shoot's filters without touching the other's", func(ctx context.Context) {

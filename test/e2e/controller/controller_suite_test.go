@@ -12,12 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gardener/gardener/pkg/client/kubernetes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/gardener-community/gardener-extension-acl/charts"
 	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
@@ -38,15 +35,9 @@ var (
 )
 
 var _ = BeforeSuite(func(ctx context.Context) {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
-
-	By("Starting kube-apiserver and etcd with the seed CRDs")
+	seed = testenv.StartSeedSuite(ctx)
 	var err error
-	seed, err = testenv.StartSeed(ctx)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(func() { Expect(seed.Stop()).To(Succeed()) })
-	c, err = client.New(seed.Config, client.Options{Scheme: kubernetes.SeedScheme})
-	Expect(err).NotTo(HaveOccurred())
+	c = seed.Client
 
 	By("Granting the controller exactly the permissions of its chart")
 	Expect(testenv.InstallChartRBAC(ctx, c, charts.ControllerChart, heartbeatNamespace, nil)).To(Succeed())

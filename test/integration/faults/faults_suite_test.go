@@ -9,12 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gardener/gardener/pkg/client/kubernetes"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
@@ -47,15 +44,8 @@ func startController(ctx context.Context) func() error {
 }
 
 var _ = BeforeSuite(func(ctx context.Context) {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
-
-	By("Starting kube-apiserver and etcd with the seed CRDs")
-	var err error
-	seed, err = testenv.StartSeed(ctx)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(func() { Expect(seed.Stop()).To(Succeed()) })
-	c, err = client.New(seed.Config, client.Options{Scheme: kubernetes.SeedScheme})
-	Expect(err).NotTo(HaveOccurred())
+	seed = testenv.StartSeedSuite(ctx)
+	c = seed.Client
 
 	stopController = startController(ctx)
 	DeferCleanup(func() { Expect(stopController()).To(Succeed()) })

@@ -11,8 +11,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -25,15 +23,5 @@ func TestSeed(t *testing.T) {
 var seed *testenv.Seed
 
 var _ = BeforeSuite(func(ctx context.Context) {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
-
-	By("Starting kube-apiserver and etcd with the seed CRDs")
-	var err error
-	seed, err = testenv.StartSeed(ctx)
-	Expect(err).NotTo(HaveOccurred())
-
-	DeferCleanup(func() {
-		By("Stopping kube-apiserver and etcd")
-		Expect(seed.Stop()).To(Succeed())
-	})
+	seed = testenv.StartSeedSuite(ctx)
 }, NodeTimeout(2*time.Minute))

@@ -39,7 +39,7 @@ func (c *CapturedStderr) Restore() ([]byte, error) {
 }
 
 // LeakedCredentials returns a description of every credential found in logs: PEM blocks, and any of the given secrets
-// verbatim, base64-encoded, or by a distinctive middle line (for PEM material logged re-wrapped or escaped).
+// verbatim, base64-encoded, or by any of its long lines (for PEM material logged re-wrapped or escaped).
 func LeakedCredentials(logs string, secrets ...[]byte) []string {
 	var leaks []string
 	for _, marker := range []string{"-----BEGIN", "PRIVATE KEY"} {
@@ -52,8 +52,11 @@ func LeakedCredentials(logs string, secrets ...[]byte) []string {
 			continue
 		}
 		needles := []string{string(secret), base64.StdEncoding.EncodeToString(secret)}
-		if lines := strings.Split(strings.TrimSpace(string(secret)), "\n"); len(lines) > 2 {
-			needles = append(needles, lines[len(lines)/2])
+		for _, line := range strings.Split(string(secret), "\n") {
+			// Every long line of PEM material is distinctive on its own; short ones (and the markers) are not.
+			if len(line) >= 16 && !strings.HasPrefix(line, "-----") {
+				needles = append(needles, line)
+			}
 		}
 		for _, needle := range needles {
 			if strings.Contains(logs, needle) {

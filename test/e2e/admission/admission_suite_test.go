@@ -18,8 +18,6 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/gardener-community/gardener-extension-acl/charts"
 	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
@@ -50,16 +48,8 @@ var (
 )
 
 var _ = BeforeSuite(func(ctx context.Context) {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
-
-	By("Starting etcd, kube-apiserver and gardener-apiserver")
+	garden = testenv.StartGardenSuite()
 	var err error
-	garden, err = testenv.StartGarden()
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(func() {
-		By("Stopping the garden API servers")
-		Expect(garden.Stop()).To(Succeed())
-	})
 
 	By("Granting the admission component exactly the permissions of its chart (the garden is its own runtime cluster)")
 	Expect(testenv.InstallChartRBAC(ctx, garden.Client, charts.AdmissionChart, webhookNamespace, nil)).To(Succeed())

@@ -11,8 +11,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -25,15 +23,5 @@ func TestGarden(t *testing.T) {
 var garden *testenv.Garden
 
 var _ = BeforeSuite(func(_ context.Context) {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
-
-	By("Starting etcd, kube-apiserver and gardener-apiserver")
-	var err error
-	garden, err = testenv.StartGarden()
-	Expect(err).NotTo(HaveOccurred())
-
-	DeferCleanup(func() {
-		By("Stopping the garden API servers")
-		Expect(garden.Stop()).To(Succeed())
-	})
+	garden = testenv.StartGardenSuite()
 }, NodeTimeout(3*time.Minute))

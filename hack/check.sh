@@ -3,7 +3,7 @@
 #
 # SPDX-License-Identifier: Apache-2.0
 
-# Fails when a Go file is not gofmt/goimports clean, or go vet or golangci-lint (.golangci.yaml) finds a problem.
+# Fails when go.mod/go.sum are not tidy, a Go file is not gofmt/goimports clean, or go vet or golangci-lint (.golangci.yaml) finds a problem.
 # Usage: hack/check.sh GOIMPORTS_BINARY GOLANGCI_LINT_BINARY
 set -euo pipefail
 
@@ -11,9 +11,14 @@ goimports="$1"
 golangci_lint="$2"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "${repo_root}"
+failed=0
+
+if ! go mod tidy -diff >&2; then
+  echo "go.mod or go.sum are not tidy (run go mod tidy)" >&2
+  failed=1
+fi
 
 mapfile -t go_files < <(git ls-files --cached --others --exclude-standard '*.go')
-failed=0
 
 unformatted="$(gofmt -s -l "${go_files[@]}")"
 if [[ -n "${unformatted}" ]]; then

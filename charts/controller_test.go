@@ -84,6 +84,7 @@ var _ = Describe("The seed controller chart", func() {
 		Expect(container.LivenessProbe.HTTPGet.Port).To(Equal(intstr.FromString("health")))
 		Expect(container.Args).To(ContainElements("--leader-election=true", "--leader-election-namespace="+releaseNamespace, "--heartbeat-namespace="+releaseNamespace))
 		Expect(container.Args).NotTo(ContainElement(HavePrefix("--additional-allowed-cidrs")))
+		Expect(container.Args).To(ContainElement("--max-retry-delay=1m"))
 		parseArgs(app.NewOptions().AddFlags, container.Args)
 
 		pdb := object[*policyv1.PodDisruptionBudget](objects, "PodDisruptionBudget", releaseNamespace, "gardener-extension-acl")
@@ -98,7 +99,7 @@ var _ = Describe("The seed controller chart", func() {
 			"vpa":                  map[string]any{"enabled": false},
 			"priorityClassName":    "gardener-system-800",
 			"imageVectorOverwrite": "images:\n- name: gardener-extension-acl\n  repository: registry.example.com/acl\n  tag: v9.9.9\n",
-			"controllers":          map[string]any{"concurrentSyncs": 20, "ignoreOperationAnnotation": true, "healthcheck": map[string]any{"syncPeriod": "1m"}},
+			"controllers":          map[string]any{"concurrentSyncs": 20, "ignoreOperationAnnotation": true, "healthcheck": map[string]any{"syncPeriod": "1m"}, "maxRetryDelay": "5m"},
 			"acl":                  map[string]any{"additionalAllowedCIDRs": []any{"10.0.0.0/8", "2001:db8::/32"}, "maxEntries": 200},
 		})
 		deployment := object[*appsv1.Deployment](objects, "Deployment", releaseNamespace, "gardener-extension-acl")
@@ -107,7 +108,7 @@ var _ = Describe("The seed controller chart", func() {
 		container := deployment.Spec.Template.Spec.Containers[0]
 		Expect(container.Image).To(Equal("registry.example.com/acl:v9.9.9"))
 		Expect(container.Args).To(ContainElements("--max-concurrent-reconciles=20", "--ignore-operation-annotation=true", "--healthcheck-sync-period=1m",
-			"--additional-allowed-cidrs=10.0.0.0/8,2001:db8::/32", "--max-entries=200"))
+			"--max-retry-delay=5m", "--additional-allowed-cidrs=10.0.0.0/8,2001:db8::/32", "--max-entries=200"))
 		parseArgs(app.NewOptions().AddFlags, container.Args)
 		Expect(objects).NotTo(HaveKey("VerticalPodAutoscaler/" + releaseNamespace + "/gardener-extension-acl-vpa"))
 	})

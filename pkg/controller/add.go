@@ -5,6 +5,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -32,13 +33,20 @@ type AddOptions struct {
 	IgnoreOperationAnnotation bool
 	// ResyncPeriod re-reconciles every Extension periodically; zero disables it.
 	ResyncPeriod time.Duration
+	// MaxRetryDelay caps the backoff of a failing shoot; zero means DefaultMaxRetryDelay. Ignored when
+	// Controller.RateLimiter is set.
+	MaxRetryDelay time.Duration
 }
 
 // AddToManagerWithOptions adds the controller of Extension resources of type acl to the manager.
 func AddToManagerWithOptions(ctx context.Context, mgr manager.Manager, options AddOptions) error {
+	controllerOptions := options.Controller
+	if controllerOptions.RateLimiter == nil {
+		controllerOptions.RateLimiter = NewRetryRateLimiter(cmp.Or(options.MaxRetryDelay, DefaultMaxRetryDelay))
+	}
 	return extension.Add(mgr, extension.AddArgs{
 		Actuator:                  NewActuator(mgr.GetClient(), mgr.GetEventRecorder(Name+"-controller"), options.Config),
-		ControllerOptions:         options.Controller,
+		ControllerOptions:         controllerOptions,
 		Name:                      Name,
 		FinalizerSuffix:           FinalizerSuffix,
 		Resync:                    options.ResyncPeriod,

@@ -60,6 +60,7 @@ func Run(ctx context.Context, options *Options) error {
 		Controller:                controllerOptions,
 		Config:                    *options.ACL.Completed(),
 		IgnoreOperationAnnotation: options.Reconciler.Completed().IgnoreOperationAnnotation,
+		MaxRetryDelay:             options.ACL.MaxRetryDelay,
 	}); err != nil {
 		return fmt.Errorf("failed to add the ACL controller: %w", err)
 	}

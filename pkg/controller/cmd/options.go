@@ -25,19 +25,26 @@ type ACLOptions struct {
 	Limits validation.Limits
 	// HealthCheckSyncPeriod is how often the health of the EnvoyFilters is checked.
 	HealthCheckSyncPeriod time.Duration
+	// MaxRetryDelay caps the backoff between the attempts of a shoot whose reconcile fails.
+	MaxRetryDelay time.Duration
 
 	config *aclcontroller.Config
 }
 
 // NewACLOptions returns ACLOptions with the defaults.
 func NewACLOptions() *ACLOptions {
-	return &ACLOptions{Limits: validation.DefaultLimits(), HealthCheckSyncPeriod: healthcheck.DefaultSyncPeriod}
+	return &ACLOptions{
+		Limits:                validation.DefaultLimits(),
+		HealthCheckSyncPeriod: healthcheck.DefaultSyncPeriod,
+		MaxRetryDelay:         aclcontroller.DefaultMaxRetryDelay,
+	}
 }
 
 // AddFlags implements Flagger.AddFlags.
 func (o *ACLOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.AdditionalAllowedCIDRs, "additional-allowed-cidrs", o.AdditionalAllowedCIDRs, "CIDRs that always reach every shoot control plane of the seed, whatever the shoots' rules say.")
 	fs.DurationVar(&o.HealthCheckSyncPeriod, "healthcheck-sync-period", o.HealthCheckSyncPeriod, "How often the health of the shoots' EnvoyFilters is checked.")
+	fs.DurationVar(&o.MaxRetryDelay, "max-retry-delay", o.MaxRetryDelay, "The longest a shoot whose reconcile failed waits for its next attempt (the backoff doubles from 5ms up to this).")
 	o.Limits.AddFlags(fs)
 }
 
@@ -53,6 +60,9 @@ func (o *ACLOptions) Complete() error {
 	}
 	if o.HealthCheckSyncPeriod <= 0 {
 		return fmt.Errorf("--healthcheck-sync-period must be positive, got %s", o.HealthCheckSyncPeriod)
+	}
+	if o.MaxRetryDelay <= 0 {
+		return fmt.Errorf("--max-retry-delay must be positive, got %s", o.MaxRetryDelay)
 	}
 	o.config = &aclcontroller.Config{AdditionalAllowedCIDRs: o.AdditionalAllowedCIDRs, Limits: o.Limits}
 	return nil

@@ -23,6 +23,9 @@ func TestFaults(t *testing.T) {
 	RunSpecs(t, "Integration Faults Suite")
 }
 
+// retryCap is the controller's --max-retry-delay in this suite.
+const retryCap = 2 * time.Second
+
 var (
 	seed *testenv.Seed
 	c    client.Client
@@ -39,6 +42,7 @@ func startController(ctx context.Context) func() error {
 	Expect(aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
 		Config:                    aclcontroller.Config{Limits: validation.DefaultLimits()},
 		IgnoreOperationAnnotation: true,
+		MaxRetryDelay:             retryCap,
 	})).To(Succeed())
 	return testenv.RunManager(mgr)
 }

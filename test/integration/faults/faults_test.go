@@ -17,12 +17,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
@@ -68,6 +70,11 @@ func setRules(ctx context.Context, technicalID, cidr string) {
 // expectEnforced waits until the shoot's EnvoyFilter admits cidr, the Extension reports the rules' hash and the last
 // operation succeeded.
 func expectEnforced(ctx context.Context, technicalID, cidr string) {
+	expectEnforcedWithin(ctx, technicalID, cidr, converge)
+}
+
+// expectEnforcedWithin is expectEnforced with its own time limit.
+func expectEnforcedWithin(ctx context.Context, technicalID, cidr string, timeout time.Duration) {
 	address := cidr[:len(cidr)-3]
 	Eventually(func(g Gomega) {
 		filter := &istionetworkingv1alpha3.EnvoyFilter{}
@@ -82,7 +89,18 @@ func expectEnforced(ctx context.Context, technicalID, cidr string) {
 		g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateSucceeded))
 		g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
 		g.Expect(string(extension.Status.ProviderStatus.Raw)).To(ContainSubstring(hashOf(cidr)))
-	}).WithTimeout(converge).WithPolling(250 * time.Millisecond).Should(Succeed())
+	}).WithTimeout(timeout).WithPolling(250 * time.Millisecond).Should(Succeed())
+}
+
+// expectFailing waits until the Extension reports a failed last operation whose description contains message.
+func expectFailing(ctx context.Context, technicalID, message string) {
+	Eventually(func(g Gomega) {
+		extension := &extensionsv1alpha1.Extension{}
+		g.Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: "acl"}, extension)).To(Succeed())
+		g.Expect(extension.Status.LastOperation).NotTo(BeNil())
+		g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateError))
+		g.Expect(extension.Status.LastOperation.Description).To(ContainSubstring(message))
+	}).WithTimeout(converge).Should(Succeed())
 }
 
 // writes returns the resource versions of what the controller writes for a shoot: its ManagedResource, the
@@ -117,7 +135,9 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 	It("enforces a rule change made while kube-apiserver restarts, and then writes nothing more", func(ctx context.Context) {
 		setRules(ctx, alpha, "203.0.113.0/24")
 		Expect(seed.RestartAPIServer(3 * time.Second)).To(Succeed())
+		back := time.Now()
 		expectEnforced(ctx, alpha, "203.0.113.0/24")
+		AddReportEntry("enforced after kube-apiserver was back", time.Since(back).Round(time.Second))
 		expectEnforced(ctx, beta, "198.51.100.0/24")
 		expectNoFurtherWrites(ctx, alpha)
 		expectNoFurtherWrites(ctx, beta)
@@ -169,19 +189,33 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 		Expect(c.Delete(ctx, service)).To(Succeed())
 		setRules(ctx, alpha, "198.18.0.0/15")
 
-		Eventually(func(g Gomega) {
-			extension := &extensionsv1alpha1.Extension{}
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: alpha, Name: "acl"}, extension)).To(Succeed())
-			g.Expect(extension.Status.LastOperation).NotTo(BeNil())
-			g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateError))
-			g.Expect(extension.Status.LastOperation.Description).To(ContainSubstring("no ingress gateway Service selects"))
-		}).WithTimeout(converge).Should(Succeed())
+		expectFailing(ctx, alpha, "no ingress gateway Service selects")
 		filter := &istionetworkingv1alpha3.EnvoyFilter{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: ingress, Name: "acl-" + alpha}, filter)).To(Succeed(), "the old filter stays: no shoot is left unprotected")
 
 		service.ResourceVersion = ""
 		Expect(c.Create(ctx, service)).To(Succeed())
 		expectEnforced(ctx, alpha, "198.18.0.0/15")
+	})
+
+	It("retries a shoot that kept failing within --max-retry-delay once the seed accepts its writes again", func(ctx context.Context) {
+		// A seed admission webhook that is down refuses the ManagedResource writes without any event the controller
+		// could react to, as an API server outage does: only the work queue's backoff brings the next attempt.
+		refusing := refuseManagedResourceWrites(alpha)
+		Expect(c.Create(ctx, refusing)).To(Succeed())
+		DeferCleanup(func(ctx context.Context) { Expect(client.IgnoreNotFound(c.Delete(ctx, refusing))).To(Succeed()) })
+		failingSince := time.Now()
+		setRules(ctx, alpha, "192.0.2.64/26")
+		expectFailing(ctx, alpha, "refuse-managedresources")
+
+		// After 30 s of failures the backoff of controller-runtime's default limiter is 20 s, the next one 41 s; with
+		// the cap every attempt is at most retryCap apart.
+		time.Sleep(time.Until(failingSince.Add(30 * time.Second)))
+		Expect(c.Delete(ctx, refusing)).To(Succeed())
+		accepting := time.Now()
+		expectEnforcedWithin(ctx, alpha, "192.0.2.64/26", retryCap+3*time.Second)
+		AddReportEntry("enforced after the writes were accepted again", time.Since(accepting).Round(100*time.Millisecond))
+		expectNoFurtherWrites(ctx, alpha)
 	})
 
 	It("leaves no stale filter of a shoot deleted while kube-apiserver restarts", func(ctx context.Context) {
@@ -192,9 +226,31 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: beta, Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))).To(BeTrue())
 			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: beta, Name: "acl"}, &extensionsv1alpha1.Extension{}))).To(BeTrue())
 		}).WithTimeout(converge).Should(Succeed())
-		expectEnforced(ctx, alpha, "198.18.0.0/15")
+		expectEnforced(ctx, alpha, "192.0.2.64/26")
 	})
 })
+
+// refuseManagedResourceWrites is a webhook configuration that refuses every write of ManagedResources in a namespace,
+// because its webhook cannot be reached.
+func refuseManagedResourceWrites(namespace string) *admissionregistrationv1.ValidatingWebhookConfiguration {
+	return &admissionregistrationv1.ValidatingWebhookConfiguration{
+		ObjectMeta: metav1.ObjectMeta{Name: "refuse-managedresources"},
+		Webhooks: []admissionregistrationv1.ValidatingWebhook{{
+			Name: "refuse-managedresources.faults.test",
+			// Nothing listens on port 1: every call fails, and failurePolicy Fail turns that into a refusal.
+			ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: ptr.To("https://127.0.0.1:1/validate")},
+			Rules: []admissionregistrationv1.RuleWithOperations{{
+				Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
+				Rule:       admissionregistrationv1.Rule{APIGroups: []string{resourcesv1alpha1.SchemeGroupVersion.Group}, APIVersions: []string{"v1alpha1"}, Resources: []string{"managedresources"}},
+			}},
+			NamespaceSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: namespace}},
+			FailurePolicy:           ptr.To(admissionregistrationv1.Fail),
+			SideEffects:             ptr.To(admissionregistrationv1.SideEffectClassNone),
+			AdmissionReviewVersions: []string{"v1"},
+			TimeoutSeconds:          ptr.To[int32](1),
+		}},
+	}
+}
 
 func objectMeta(namespace, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: namespace, Name: name}

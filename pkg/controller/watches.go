@@ -6,12 +6,10 @@ package controller
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
-	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
@@ -126,14 +124,13 @@ func clusterSources(object client.Object) (exposure.AlwaysAllowed, error) {
 	if !ok {
 		return exposure.AlwaysAllowed{}, fmt.Errorf("not a Cluster: %T", object)
 	}
-	shoot, seed := &gardencorev1beta1.Shoot{}, &gardencorev1beta1.Seed{}
-	if err := json.Unmarshal(cluster.Spec.Shoot.Raw, shoot); err != nil {
+	// Decoded as the actuator's GetCluster decodes them, so both see the same sources.
+	shoot, err := extensionscontroller.ShootFromCluster(cluster)
+	if err != nil {
 		return exposure.AlwaysAllowed{}, fmt.Errorf("failed to decode the Shoot of Cluster %s: %w", cluster.Name, err)
 	}
-	if cluster.Spec.Seed == nil {
-		return exposure.AlwaysAllowed{}, fmt.Errorf("the Cluster %s has no Seed", cluster.Name)
-	}
-	if err := json.Unmarshal(cluster.Spec.Seed.Raw, seed); err != nil {
+	seed, err := extensionscontroller.SeedFromCluster(cluster)
+	if err != nil {
 		return exposure.AlwaysAllowed{}, fmt.Errorf("failed to decode the Seed of Cluster %s: %w", cluster.Name, err)
 	}
 	return exposure.ReadAlwaysAllowed(exposure.Sources{Seed: seed, Shoot: shoot})

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
@@ -19,7 +20,9 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
 	"github.com/go-logr/logr"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -59,6 +62,10 @@ type ProviderStatus struct {
 	// EgressUnknown is set when the shoot has workers but no egress CIDRs are known, so its nodes reach the control
 	// plane only if the rules allow them.
 	EgressUnknown bool `json:"egressUnknown,omitempty"`
+	// ClientAddressesHidden lists the namespaces of ingress gateways that serve the shoot but cannot see client
+	// addresses: their load balancer replaces them with seed node addresses, which are always admitted, so the rules
+	// do not restrict clients that come through them.
+	ClientAddressesHidden []string `json:"clientAddressesHidden,omitempty"`
 }
 
 // Reconcile renders the shoot's EnvoyFilters and deploys them through a seed ManagedResource.
@@ -85,13 +92,18 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 		return v1beta1helper.NewErrorWithCodes(fmt.Errorf("invalid ACL rules: %w", validated.Errors.ToAggregate()), gardencorev1beta1.ErrorConfigurationProblem)
 	}
 
-	input, alwaysAllowed, err := a.renderInput(ctx, ex.Namespace, cluster)
+	input, alwaysAllowed, found, err := a.renderInput(ctx, ex.Namespace, cluster)
 	if err != nil {
 		return err
 	}
 	input.Policy = validated.Policy
 	if alwaysAllowed.EgressUnknown {
 		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "EgressUnknown", "Reconcile", "The shoot has workers but no egress CIDRs are known: its nodes reach the control plane only if the ACL rules allow them")
+	}
+	if len(found.ClientAddressesHidden) > 0 {
+		// The filters are deployed all the same: they cost nothing, restrict whatever arrives with its own address, and
+		// take effect as soon as the seed keeps client addresses. Refusing them would protect nothing either.
+		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "ClientAddressesHidden", "Reconcile", "The ingress gateways %v cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol): their load balancer replaces them with seed node addresses, which are always admitted, so the ACL rules do not restrict clients that come through them", found.ClientAddressesHidden)
 	}
 
 	filters, err := envoyfilter.Render(input)
@@ -112,28 +124,30 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	}
 	log.V(1).Info("Deployed EnvoyFilters", "gateways", len(filters), "ipv4Prefixes", len(validated.Policy.IPv4), "ipv6Prefixes", len(validated.Policy.IPv6))
 	recordRenderedPrefixes(ex.Namespace, input)
+	recordClientAddressesHidden(ex.Namespace, found)
 
 	return a.updateProviderStatus(ctx, ex, ProviderStatus{
-		IPv4Prefixes:  len(validated.Policy.IPv4),
-		IPv6Prefixes:  len(validated.Policy.IPv6),
-		Hash:          validated.Policy.Hash(),
-		EgressUnknown: alwaysAllowed.EgressUnknown,
+		IPv4Prefixes:          len(validated.Policy.IPv4),
+		IPv6Prefixes:          len(validated.Policy.IPv6),
+		Hash:                  validated.Policy.Hash(),
+		EgressUnknown:         alwaysAllowed.EgressUnknown,
+		ClientAddressesHidden: found.ClientAddressesHidden,
 	})
 }
 
 // renderInput reads everything besides the rules that decides the shoot's EnvoyFilters.
-func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *extensionscontroller.Cluster) (envoyfilter.Input, exposure.AlwaysAllowed, error) {
+func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *extensionscontroller.Cluster) (envoyfilter.Input, exposure.AlwaysAllowed, exposure.Exposure, error) {
 	infrastructure := &extensionsv1alpha1.Infrastructure{}
 	if err := a.client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: cluster.Shoot.Name}, infrastructure); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to get the Infrastructure: %w", err)
+			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, fmt.Errorf("failed to get the Infrastructure: %w", err)
 		}
 		infrastructure = nil
 	}
 	shootInfo := &corev1.ConfigMap{}
-	if err := a.client.Get(ctx, client.ObjectKey{Namespace: "kube-system", Name: "shoot-info"}, shootInfo); err != nil {
+	if err := a.client.Get(ctx, client.ObjectKey{Namespace: SeedShootInfoNamespace, Name: SeedShootInfoName}, shootInfo); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
+			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
 		}
 		shootInfo = nil
 	}
@@ -142,33 +156,58 @@ func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *e
 		Seed: cluster.Seed, Shoot: cluster.Shoot, Infrastructure: infrastructure, SeedShootInfo: shootInfo, Additional: a.config.AdditionalAllowedCIDRs,
 	})
 	if err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, err
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, err
 	}
 
+	objects, err := a.exposureObjects(ctx, namespace)
+	if err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, err
+	}
+	found, err := exposure.Find(objects)
+	if err != nil {
+		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, err
+	}
+	return envoyfilter.Input{TechnicalID: namespace, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: found.Gateways, SharedSNIHosts: found.SharedSNIHosts}, alwaysAllowed, found, nil
+}
+
+// exposureObjects lists the seed objects that decide where the shoot of a control plane namespace is exposed.
+func (a *actuator) exposureObjects(ctx context.Context, namespace string) (exposure.Objects, error) {
 	objects := exposure.Objects{ControlPlaneNamespace: namespace}
 	for _, gatewayNamespace := range []string{namespace, v1beta1constants.GardenNamespace} {
 		gatewayList := &istionetworkingv1beta1.GatewayList{}
 		if err := a.client.List(ctx, gatewayList, client.InNamespace(gatewayNamespace)); err != nil {
-			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio Gateways of namespace %s: %w", gatewayNamespace, err)
+			return exposure.Objects{}, fmt.Errorf("failed to list istio Gateways of namespace %s: %w", gatewayNamespace, err)
 		}
 		objects.Gateways = append(objects.Gateways, gatewayList.Items...)
 	}
+	virtualServiceList := &istionetworkingv1beta1.VirtualServiceList{}
+	if err := a.client.List(ctx, virtualServiceList, client.InNamespace(namespace)); err != nil {
+		return exposure.Objects{}, fmt.Errorf("failed to list istio VirtualServices: %w", err)
+	}
+	objects.VirtualServices = virtualServiceList.Items
 	ingressList := &networkingv1.IngressList{}
 	if err := a.client.List(ctx, ingressList, client.InNamespace(namespace)); err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list Ingresses: %w", err)
+		return exposure.Objects{}, fmt.Errorf("failed to list Ingresses: %w", err)
 	}
 	objects.Ingresses = ingressList.Items
+
+	ingressGateways := client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}
+	deploymentList := &appsv1.DeploymentList{}
+	if err := a.client.List(ctx, deploymentList, ingressGateways); err != nil {
+		return exposure.Objects{}, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
+	}
+	objects.IngressDeployments = deploymentList.Items
 	serviceList := &corev1.ServiceList{}
-	if err := a.client.List(ctx, serviceList, client.MatchingLabels{IngressGatewayLabelKey: IngressGatewayLabelValue}); err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, fmt.Errorf("failed to list istio ingress gateway Services: %w", err)
+	if err := a.client.List(ctx, serviceList, ingressGateways); err != nil {
+		return exposure.Objects{}, fmt.Errorf("failed to list istio ingress gateway Services: %w", err)
 	}
 	objects.IngressServices = serviceList.Items
-	found, err := exposure.Find(objects)
-	if err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, err
+	envoyFilterList := &istionetworkingv1alpha3.EnvoyFilterList{}
+	if err := a.client.List(ctx, envoyFilterList, ingressGateways); err != nil {
+		return exposure.Objects{}, fmt.Errorf("failed to list the istio ingress gateways' EnvoyFilters: %w", err)
 	}
-
-	return envoyfilter.Input{TechnicalID: namespace, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: found.Gateways, SharedSNIHosts: found.SharedSNIHosts}, alwaysAllowed, nil
+	objects.IngressEnvoyFilters = envoyFilterList.Items
+	return objects, nil
 }
 
 // updateProviderStatus writes the provider status only when it changed, so that a reconcile that changes nothing
@@ -195,7 +234,7 @@ func (a *actuator) Delete(ctx context.Context, _ logr.Logger, ex *extensionsv1al
 }
 
 func (a *actuator) delete(ctx context.Context, ex *extensionsv1alpha1.Extension) error {
-	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": ex.Namespace})
+	forgetMetrics(ex.Namespace)
 	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
 		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
 	}
@@ -209,7 +248,7 @@ func (a *actuator) delete(ctx context.Context, ex *extensionsv1alpha1.Extension)
 
 // ForceDelete removes the shoot's EnvoyFilters without waiting.
 func (a *actuator) ForceDelete(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
-	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": ex.Namespace})
+	forgetMetrics(ex.Namespace)
 	var err error
 	if deleteErr := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); deleteErr != nil {
 		err = fmt.Errorf("failed to delete the EnvoyFilters: %w", deleteErr)
@@ -231,6 +270,18 @@ func (a *actuator) Restore(ctx context.Context, log logr.Logger, ex *extensionsv
 	return observe("restore", a.reconcile(ctx, log, ex))
 }
 
+// recordClientAddressesHidden sets the gauge of ingress gateways that serve the shoot without seeing client addresses.
+func recordClientAddressesHidden(namespace string, found exposure.Exposure) {
+	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
+	for _, gateway := range found.Gateways {
+		hidden := 0.0
+		if slices.Contains(found.ClientAddressesHidden, gateway.Namespace) {
+			hidden = 1
+		}
+		clientAddressesHidden.WithLabelValues(namespace, gateway.Namespace).Set(hidden)
+	}
+}
+
 // recordRenderedPrefixes sets the gauge of prefixes the shoot's filters admit, per family.
 func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
 	ipv4, ipv6 := 0, 0
@@ -243,4 +294,10 @@ func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
 	}
 	renderedPrefixes.WithLabelValues(namespace, "ipv4").Set(float64(ipv4))
 	renderedPrefixes.WithLabelValues(namespace, "ipv6").Set(float64(ipv6))
+}
+
+// forgetMetrics removes the gauges of a shoot that leaves the seed's care.
+func forgetMetrics(namespace string) {
+	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": namespace})
+	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
 }

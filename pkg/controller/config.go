@@ -11,10 +11,6 @@ import (
 const (
 	// ManagedResourceName is the name of the seed ManagedResource that holds a shoot's EnvoyFilters.
 	ManagedResourceName = "extension-acl-envoyfilters"
-	// IngressGatewayLabelKey and IngressGatewayLabelValue select the Services of the seed's istio ingress gateways.
-	IngressGatewayLabelKey = "app"
-	// IngressGatewayLabelValue is the value of IngressGatewayLabelKey on gardener's istio ingress gateways.
-	IngressGatewayLabelValue = "istio-ingressgateway"
 )
 
 // Config configures the actuator.

@@ -29,10 +29,17 @@ var (
 		Name:      "rendered_prefixes",
 		Help:      "Prefixes a shoot's EnvoyFilters admit, by control plane namespace and address family, always-allowed sources included.",
 	}, []string{"namespace", "family"})
+
+	clientAddressesHidden = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "gardener_extension_acl",
+		Subsystem: "controller",
+		Name:      "client_addresses_hidden",
+		Help:      "1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by control plane namespace and ingress gateway namespace.",
+	}, []string{"namespace", "ingress_namespace"})
 )
 
 func init() {
-	metrics.Registry.MustRegister(operationsTotal, renderedPrefixes)
+	metrics.Registry.MustRegister(operationsTotal, renderedPrefixes, clientAddressesHidden)
 }
 
 // observe counts an operation and passes its error on.

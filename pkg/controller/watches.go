@@ -13,7 +13,9 @@ import (
 	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -39,10 +41,10 @@ const (
 )
 
 // watches returns the watches of every input that changes a shoot's EnvoyFilters besides its Extension and Cluster,
-// whose changes the extension library sees through gardener's operation annotation: the istio Gateways, the
-// Ingresses and the Infrastructure of a control plane namespace, the deletion of its ManagedResource, and Cluster
-// changes of the admitted sources enqueue that shoot only; the ingress gateway Services,
-// the seed's observability Gateway and its shoot-info concern every shoot.
+// whose changes the extension library sees through gardener's operation annotation: the istio Gateways and
+// VirtualServices, the Ingresses and the Infrastructure of a control plane namespace, the deletion of its
+// ManagedResource, and Cluster changes of the admitted sources enqueue that shoot only; the ingress gateways'
+// Deployments, Services and EnvoyFilters, the seed's observability Gateway and its shoot-info concern every shoot.
 func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
 		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetNamespace()))
@@ -57,9 +59,14 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 
 	return extensionscontroller.NewWatchBuilder(
 		func(c controller.Controller) error {
+			// Every Gateway of a control plane namespace serves that shoot (kube-apiserver and observability hosts).
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.Gateway{}, sameNamespace, predicate.NewPredicateFuncs(func(object client.Object) bool {
-				return exposure.IsKubeAPIServerGateway(object.GetName())
+				return object.GetNamespace() != v1beta1constants.GardenNamespace
 			})))
+		},
+		func(c controller.Controller) error {
+			// The TLS routes of the shoot's VirtualServices decide how istio groups its passthrough hosts into chains.
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.VirtualService{}, sameNamespace))
 		},
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1beta1.Gateway{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
@@ -95,9 +102,13 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 			}))
 		},
 		func(c controller.Controller) error {
-			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.Service{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
-				return object.GetLabels()[IngressGatewayLabelKey] == IngressGatewayLabelValue
-			})))
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.Service{}, everyShoot, isIngressGateway))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &appsv1.Deployment{}, everyShoot, isIngressGateway))
+		},
+		func(c controller.Controller) error {
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &istionetworkingv1alpha3.EnvoyFilter{}, everyShoot, isIngressGateway))
 		},
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.ConfigMap{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
@@ -106,6 +117,12 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 		},
 	)
 }
+
+// isIngressGateway selects the objects of the seed's istio ingress gateways: their Deployments, Services and the
+// EnvoyFilters gardener deploys with them, which all carry the gateway's labels.
+var isIngressGateway = predicate.NewPredicateFuncs(func(object client.Object) bool {
+	return exposure.IsIngressGatewayObject(object.GetLabels())
+})
 
 // clusterSourcesChanged tells whether a Cluster update changes the always-allowed sources the Cluster contributes: the
 // seed's and the shoot's networks, the shoot's egress CIDRs, and whether unknown egress is to be reported. Most Cluster

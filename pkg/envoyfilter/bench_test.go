@@ -38,9 +38,9 @@ func BenchmarkRender(b *testing.B) {
 				Policy:        compiled,
 				AlwaysAllowed: []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("100.96.0.0/11")},
 				Gateways: []envoyfilter.Gateway{
-					{Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, Hosts: []string{"api.a.example.com", "api.a.internal.example.com"}, LegacyVPNListenerPort: 8132,
+					{Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.a.example.com", "api.a.internal.example.com"), LegacyVPNListenerPort: 8132,
 						SharedSNIChains: []string{"*.ingress.seed.example.com"}},
-					{Namespace: "istio-ingress--zone-a", Labels: map[string]string{"app": "istio-ingressgateway", "zone": "a"}, Hosts: []string{"api.a.example.com"}},
+					{Namespace: "istio-ingress--zone-a", Labels: map[string]string{"app": "istio-ingressgateway", "zone": "a"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.a.example.com")},
 				},
 				SharedSNIHosts: []string{"gu-dev--bench.ingress.seed.example.com", "p-dev--bench.ingress.seed.example.com"},
 			}

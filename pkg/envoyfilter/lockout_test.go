@@ -61,7 +61,7 @@ var _ = Describe("Lockout safety", func() {
 		Expect(always.EgressUnknown).To(BeFalse())
 		filters, err := envoyfilter.Render(envoyfilter.Input{
 			TechnicalID: "shoot--dev--safe", Policy: result.Policy, AlwaysAllowed: always.Prefixes,
-			Gateways: []envoyfilter.Gateway{{Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{"api.safe.example.com"}}},
+			Gateways: []envoyfilter.Gateway{{Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.safe.example.com")}},
 		})
 		Expect(err).NotTo(HaveOccurred())
 

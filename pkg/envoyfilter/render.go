@@ -21,19 +21,41 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
 )
 
-// Gateway is an istio ingress gateway that serves a shoot's kube-apiserver.
+// Gateway is an istio ingress gateway that serves a shoot's control plane.
 type Gateway struct {
 	// Namespace is the istio ingress namespace; the EnvoyFilter is created there.
 	Namespace string
 	// Labels select the gateway's workload.
 	Labels map[string]string
-	// Hosts are the shoot's hostnames this gateway serves by SNI, including wildcard hosts.
-	Hosts []string
+	// Chains are the filter chains of the gateway that serve only the shoot (its kube-apiserver and observability
+	// hosts), selected by server name.
+	Chains []Chain
 	// LegacyVPNListenerPort is the port of the legacy reversed-VPN listener, 0 when the gateway has none.
 	LegacyVPNListenerPort uint32
 	// SharedSNIChains are the wildcard server names of filter chains that serve the shoot's SharedSNIHosts together
 	// with every other shoot of the seed (the seed's observability ingress).
 	SharedSNIChains []string
+}
+
+// Chain is a filter chain of an ingress gateway listener that serves only the shoot.
+type Chain struct {
+	// Port is the port of the listener.
+	Port uint32
+	// ServerNames are the server names (SNI) the chain serves, sorted.
+	ServerNames []string
+	// Match is the server name the EnvoyFilter patch selects the chain by: istio applies a `filterChain.sni` match to
+	// every chain of the listener whose server names contain it, so it is one that no other chain serves where possible.
+	Match string
+}
+
+// ChainPerHost returns a chain for each host on the listener on port, each matched by its host: the layout istio
+// builds for a passthrough host that a TLS route of its own names.
+func ChainPerHost(port uint32, hosts ...string) []Chain {
+	chains := make([]Chain, 0, len(hosts))
+	for _, host := range hosts {
+		chains = append(chains, Chain{Port: port, ServerNames: []string{host}, Match: host})
+	}
+	return chains
 }
 
 // sharedListener is a listener every shoot of the seed shares, routing by a header.
@@ -119,20 +141,24 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		}
 
 		var patches []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
-		hosts := slices.Clone(gateway.Hosts)
-		slices.Sort(hosts)
-		for _, host := range slices.Compact(hosts) {
-			if strings.Contains(host, "*") {
+		chains := slices.Clone(gateway.Chains)
+		slices.SortFunc(chains, func(a, b Chain) int { return cmp.Or(cmp.Compare(a.Port, b.Port), cmp.Compare(a.Match, b.Match)) })
+		chains = slices.CompactFunc(chains, func(a, b Chain) bool { return a.Port == b.Port && a.Match == b.Match })
+		for _, chain := range chains {
+			if i := slices.IndexFunc(chain.ServerNames, func(name string) bool { return strings.Contains(name, "*") }); i >= 0 {
 				// A wildcard chain serves other shoots too: restricting it to this shoot's sources would lock them out.
-				return nil, fmt.Errorf("failed to render EnvoyFilters for %s: host %q of gateway namespace %s is a wildcard, which other shoots share", input.TechnicalID, host, gateway.Namespace)
+				return nil, fmt.Errorf("failed to render EnvoyFilters for %s: host %q of gateway namespace %s is a wildcard, which other shoots share", input.TechnicalID, chain.ServerNames[i], gateway.Namespace)
 			}
-			patches = append(patches, sniPatch(host, networkValue))
+			if !slices.Contains(chain.ServerNames, chain.Match) {
+				return nil, fmt.Errorf("failed to render EnvoyFilters for %s: the match %q of a chain of gateway namespace %s is none of its server names", input.TechnicalID, chain.Match, gateway.Namespace)
+			}
+			patches = append(patches, sniPatch(chain.Port, chain.Match, networkValue))
 		}
 		if sharedSNIValue != nil {
-			chains := slices.Clone(gateway.SharedSNIChains)
-			slices.Sort(chains)
-			for _, chain := range slices.Compact(chains) {
-				patches = append(patches, sniPatch(chain, sharedSNIValue))
+			sharedChains := slices.Clone(gateway.SharedSNIChains)
+			slices.Sort(sharedChains)
+			for _, chain := range slices.Compact(sharedChains) {
+				patches = append(patches, sniPatch(SNIListenerPort, chain, sharedSNIValue))
 			}
 		}
 
@@ -172,15 +198,15 @@ func AllowedPrefixes(input Input) []netip.Prefix {
 	return union(input.Policy.Prefixes(), input.AlwaysAllowed)
 }
 
-// sniPatch puts a network RBAC filter first into the filter chain that serves host by SNI, before the TCP proxy of
-// TLS passthrough or the HTTP connection manager of istio's TLS termination.
-func sniPatch(host string, value *structpb.Struct) *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch {
+// sniPatch puts a network RBAC filter first into the filter chains of the listener on port whose server names contain
+// host, before the TCP proxy of TLS passthrough or the HTTP connection manager of istio's TLS termination.
+func sniPatch(port uint32, host string, value *structpb.Struct) *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch {
 	return &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{
 		ApplyTo: istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER,
 		Match: &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectMatch{
 			Context: istioapinetworkingv1alpha3.EnvoyFilter_GATEWAY,
 			ObjectTypes: &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectMatch_Listener{Listener: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch{
-				PortNumber:  SNIListenerPort,
+				PortNumber:  port,
 				FilterChain: &istioapinetworkingv1alpha3.EnvoyFilter_ListenerMatch_FilterChainMatch{Sni: host},
 			}},
 		},

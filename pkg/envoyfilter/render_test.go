@@ -40,14 +40,14 @@ func dualStackInput() envoyfilter.Input {
 			{
 				Namespace:             "istio-ingress",
 				Labels:                map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"},
-				Hosts:                 []string{"api.dual.dev.example.com", "api-dev--dual.ingress.seed.example.com", "api.dual.dev.internal.example.com"},
+				Chains:                envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.dual.dev.example.com", "api-dev--dual.ingress.seed.example.com", "api.dual.dev.internal.example.com"),
 				LegacyVPNListenerPort: 8132,
 				SharedSNIChains:       []string{"*.ingress.seed.example.com"},
 			},
 			{
 				Namespace: "istio-ingress--zone-a",
 				Labels:    map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway--zone--a"},
-				Hosts:     []string{"api.dual.dev.example.com"},
+				Chains:    envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.dual.dev.example.com"),
 			},
 		},
 		SharedSNIHosts: []string{"p-dev--dual.ingress.seed.example.com", "gu-dev--dual.ingress.seed.example.com"},
@@ -128,9 +128,9 @@ var _ = Describe("Render", func() {
 
 		reordered := dualStackInput()
 		reordered.Gateways[0], reordered.Gateways[1] = reordered.Gateways[1], reordered.Gateways[0]
-		hosts := reordered.Gateways[1].Hosts
-		hosts[0], hosts[2] = hosts[2], hosts[0]
-		reordered.Gateways[1].Hosts = append(hosts, hosts[0])
+		chains := reordered.Gateways[1].Chains
+		chains[0], chains[2] = chains[2], chains[0]
+		reordered.Gateways[1].Chains = append(chains, chains[0])
 		Expect(renderYAML(reordered)).To(Equal(expected))
 	})
 
@@ -165,8 +165,14 @@ var _ = Describe("Render", func() {
 		Entry("no policy", func(i *envoyfilter.Input) { i.Policy = nil }, "no compiled policy"),
 		Entry("a gateway namespace twice", func(i *envoyfilter.Input) { i.Gateways[1].Namespace = "istio-ingress" }, "gateway namespace istio-ingress is given twice"),
 		Entry("a wildcard host of the shoot, which would restrict a chain other shoots share", func(i *envoyfilter.Input) {
-			i.Gateways[1].Hosts = append(i.Gateways[1].Hosts, "*.ingress.seed.example.com")
+			i.Gateways[1].Chains = append(i.Gateways[1].Chains, envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "*.ingress.seed.example.com")...)
 		}, `host "*.ingress.seed.example.com" of gateway namespace istio-ingress--zone-a is a wildcard`),
+		Entry("a wildcard among the server names of a chain matched by an exact one", func(i *envoyfilter.Input) {
+			i.Gateways[1].Chains = []envoyfilter.Chain{{Port: 9443, ServerNames: []string{"*.ingress.seed.example.com", "api.dual.dev.example.com"}, Match: "api.dual.dev.example.com"}}
+		}, `host "*.ingress.seed.example.com" of gateway namespace istio-ingress--zone-a is a wildcard`),
+		Entry("a chain matched by a name it does not serve", func(i *envoyfilter.Input) {
+			i.Gateways[1].Chains = []envoyfilter.Chain{{Port: 9443, ServerNames: []string{"api.dual.dev.example.com"}, Match: "api.other.dev.example.com"}}
+		}, `the match "api.other.dev.example.com" of a chain of gateway namespace istio-ingress--zone-a is none of its server names`),
 	)
 })
 

@@ -67,7 +67,7 @@ func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix
 	shoot.input = envoyfilter.Input{
 		TechnicalID: id, Policy: compiled, AlwaysAllowed: []netip.Prefix{randomPrefix()},
 		Gateways: []envoyfilter.Gateway{{
-			Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{shoot.host},
+			Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, shoot.host),
 			LegacyVPNListenerPort: 8132, SharedSNIChains: []string{observabilityChain},
 		}},
 		SharedSNIHosts: shoot.obsHosts,

@@ -35,7 +35,7 @@ var _ = Describe("What the rendered filters admit", func() {
 				TechnicalID: "shoot--dev--prop", Policy: compiled,
 				AlwaysAllowed: []netip.Prefix{randomPrefix(), randomPrefix()},
 				Gateways: []envoyfilter.Gateway{{
-					Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Hosts: []string{"api.prop.example.com"},
+					Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.prop.example.com"),
 					SharedSNIChains: []string{"*.ingress.seed.example.com"},
 				}},
 				SharedSNIHosts: []string{"gu-dev--prop.ingress.seed.example.com", "p-dev--prop.ingress.seed.example.com"},

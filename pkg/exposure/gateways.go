@@ -11,27 +11,29 @@ import (
 	"strings"
 
 	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
-
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 )
 
 const (
-	// KubeAPIServerGateway is the istio Gateway gardener creates in a shoot's control plane namespace for its hosts.
-	KubeAPIServerGateway = "kube-apiserver"
-	// KubeAPIServerWildcardGateway serves the shoot's wildcard hosts, possibly through another ingress gateway.
-	KubeAPIServerWildcardGateway = "kube-apiserver-wildcard"
-	// KubeAPIServerIngressGateway serves the kube-apiserver under a host of the seed's ingress domain
-	// (gardener's apiserverexposure ingress), with TLS passthrough or termination by the seed's wildcard certificate.
-	KubeAPIServerIngressGateway = "kube-apiserver-ingress"
+	// IngressGatewayLabelKey and IngressGatewayLabelValue label the Deployments, Services and EnvoyFilters gardener
+	// deploys for the seed's istio ingress gateways (gardener v1.150 pkg/component/networking/istio: the istio-ingress
+	// chart's .Values.labels, which always hold app: istio-ingressgateway).
+	IngressGatewayLabelKey = "app"
+	// IngressGatewayLabelValue is the value of IngressGatewayLabelKey on gardener's istio ingress gateways.
+	IngressGatewayLabelValue = "istio-ingressgateway"
 	// ObservabilityGatewayPrefix starts the names of the istio Gateways of the seed's garden namespace through which
-	// the seed's nginx ingress controller is reached (gardener names them nginx-ingress-controller plus a suffix).
+	// the seed's nginx ingress controller is reached on seeds that still run it (gardener names them
+	// nginx-ingress-controller plus a suffix); since gardener v1.141 the observability components have Gateways of their
+	// own in the control plane namespace instead.
 	ObservabilityGatewayPrefix = "nginx-ingress-controller"
-	// legacyVPNPort is the container port of the legacy reversed-VPN listener of gardener's ingress gateways.
+	// legacyVPNPort is the container port of the legacy reversed-VPN listener of gardener's ingress gateways
+	// (vpnseedserver.GatewayPort, rendered while the RemoveHTTPProxyLegacyPort feature gate is off).
 	legacyVPNPort = 8132
 )
 
@@ -42,10 +44,18 @@ type Objects struct {
 	// Gateways are the istio Gateways of the control plane namespace and of the seed's garden namespace; others are
 	// ignored.
 	Gateways []*istionetworkingv1beta1.Gateway
-	// Ingresses are the Ingresses of the control plane namespace (the shoot's observability components).
+	// VirtualServices are the VirtualServices of the control plane namespace: they decide how istio groups the hosts of
+	// a TLS passthrough server into filter chains.
+	VirtualServices []*istionetworkingv1beta1.VirtualService
+	// Ingresses are the Ingresses of the control plane namespace (observability components on seeds with nginx).
 	Ingresses []networkingv1.Ingress
+	// IngressDeployments are the Deployments of the seed's istio ingress gateways: their pods are the proxies istio
+	// configures, the workloads Gateways and EnvoyFilters select.
+	IngressDeployments []appsv1.Deployment
 	// IngressServices are the Services of the seed's istio ingress gateways.
 	IngressServices []corev1.Service
+	// IngressEnvoyFilters are the EnvoyFilters gardener deploys in the ingress gateways' namespaces (PROXY protocol).
+	IngressEnvoyFilters []*istionetworkingv1alpha3.EnvoyFilter
 }
 
 // Exposure is how a shoot is reached through the seed's istio ingress gateways.
@@ -54,43 +64,60 @@ type Exposure struct {
 	Gateways []envoyfilter.Gateway
 	// SharedSNIHosts are the shoot's hosts on the gateways' shared SNI chains.
 	SharedSNIHosts []string
+	// ClientAddressesHidden are the namespaces of the ingress gateways that serve the shoot but cannot see client
+	// addresses (see clientAddressesHidden): there the rules cannot tell clients apart.
+	ClientAddressesHidden []string
 }
 
-// Find returns the ingress gateways that serve a shoot. The istio Gateways of its control plane namespace that expose
-// its kube-apiserver (see IsKubeAPIServerGateway) give its own hosts; the seed's observability Gateway (see
-// IsObservabilityGateway) gives the shared wildcard chains that serve the hosts of the shoot's Ingresses. A Gateway
-// selects its ingress gateway by labels; the ingress namespace is the one whose Service selects the same labels. A
-// Gateway whose ingress cannot be found is an error: the shoot's hosts would otherwise stay unprotected.
+// Find returns the ingress gateways that serve a shoot. Every istio Gateway of its control plane namespace serves the
+// shoot alone (kube-apiserver, its wildcard and ingress-domain hosts, plutono, prometheus, alertmanager, vali, ...) and
+// gives filter chains of its own; the seed's nginx observability Gateway (see IsObservabilityGateway) gives the shared
+// wildcard chains that serve the hosts of the shoot's Ingresses. A Gateway applies to every ingress gateway whose proxies
+// its selector matches, as istio applies it. A Gateway without such a gateway, or with a server whose connections
+// cannot be told apart by server name, is an error: its hosts would otherwise stay unprotected.
 func Find(objects Objects) (Exposure, error) {
+	workloads := ingressWorkloads(objects.IngressDeployments, objects.IngressServices)
 	byNamespace := map[string]*envoyfilter.Gateway{}
-	gatewayOf := func(gateway *istionetworkingv1beta1.Gateway) (*envoyfilter.Gateway, error) {
-		selector := gateway.Spec.GetSelector()
-		service, err := serviceSelecting(selector, objects.IngressServices)
+	targetsOf := func(gateway *istionetworkingv1beta1.Gateway) ([]ingressWorkload, error) {
+		selected, err := workloadsSelectedBy(gateway.Spec.GetSelector(), workloads)
 		if err != nil {
 			return nil, fmt.Errorf("failed to find the ingress gateway of Gateway %s/%s: %w", gateway.Namespace, gateway.Name, err)
 		}
-		target, ok := byNamespace[service.Namespace]
-		if !ok {
-			target = &envoyfilter.Gateway{Namespace: service.Namespace, Labels: maps.Clone(selector)}
-			if hasTargetPort(service, legacyVPNPort) {
+		for _, workload := range selected {
+			if _, ok := byNamespace[workload.deployment.Namespace]; ok {
+				continue
+			}
+			target := &envoyfilter.Gateway{Namespace: workload.deployment.Namespace, Labels: maps.Clone(gateway.Spec.GetSelector())}
+			if workload.hasContainerPort(legacyVPNPort) {
 				target.LegacyVPNListenerPort = legacyVPNPort
 			}
-			byNamespace[service.Namespace] = target
+			byNamespace[workload.deployment.Namespace] = target
 		}
-		return target, nil
+		return selected, nil
 	}
 
 	ingressHosts := hostsOf(objects.Ingresses)
 	var sharedSNIHosts []string
 	for _, gateway := range objects.Gateways {
 		switch {
-		case gateway.Namespace == objects.ControlPlaneNamespace && IsKubeAPIServerGateway(gateway.Name):
-			target, err := gatewayOf(gateway)
+		case gateway.Namespace == objects.ControlPlaneNamespace:
+			selected, err := targetsOf(gateway)
 			if err != nil {
 				return Exposure{}, err
 			}
-			for _, server := range gateway.Spec.GetServers() {
-				target.Hosts = append(target.Hosts, server.GetHosts()...)
+			for _, workload := range selected {
+				target := byNamespace[workload.deployment.Namespace]
+				for _, server := range gateway.Spec.GetServers() {
+					port, err := workload.listenerPort(server.GetPort().GetNumber())
+					if err != nil {
+						return Exposure{}, err
+					}
+					chains, err := serverChains(gateway, server, port, objects.VirtualServices)
+					if err != nil {
+						return Exposure{}, err
+					}
+					target.Chains = append(target.Chains, chains...)
+				}
 			}
 
 		case gateway.Namespace == v1beta1constants.GardenNamespace && IsObservabilityGateway(gateway.Name):
@@ -100,11 +127,14 @@ func Find(objects Objects) (Exposure, error) {
 					if len(served) == 0 {
 						continue
 					}
-					target, err := gatewayOf(gateway)
+					selected, err := targetsOf(gateway)
 					if err != nil {
 						return Exposure{}, err
 					}
-					target.SharedSNIChains = append(target.SharedSNIChains, chain)
+					for _, workload := range selected {
+						target := byNamespace[workload.deployment.Namespace]
+						target.SharedSNIChains = append(target.SharedSNIChains, chain)
+					}
 					sharedSNIHosts = append(sharedSNIHosts, served...)
 				}
 			}
@@ -114,12 +144,23 @@ func Find(objects Objects) (Exposure, error) {
 	result := Exposure{Gateways: make([]envoyfilter.Gateway, 0, len(byNamespace))}
 	for _, namespace := range slices.Sorted(maps.Keys(byNamespace)) {
 		gateway := byNamespace[namespace]
-		gateway.Hosts = sortedUnique(gateway.Hosts)
+		gateway.Chains = withMatches(gateway.Chains)
 		gateway.SharedSNIChains = sortedUnique(gateway.SharedSNIChains)
 		result.Gateways = append(result.Gateways, *gateway)
+		for _, workload := range workloads {
+			if workload.deployment.Namespace == namespace && workload.clientAddressesHidden(objects.IngressEnvoyFilters, envoyfilter.SNIListenerPort) {
+				result.ClientAddressesHidden = append(result.ClientAddressesHidden, namespace)
+				break
+			}
+		}
 	}
 	result.SharedSNIHosts = sortedUnique(sharedSNIHosts)
 	return result, nil
+}
+
+// IsIngressGatewayObject tells by its labels whether an object belongs to one of the seed's istio ingress gateways.
+func IsIngressGatewayObject(labels map[string]string) bool {
+	return labels[IngressGatewayLabelKey] == IngressGatewayLabelValue
 }
 
 // IsObservabilityGateway tells whether an istio Gateway of the seed's garden namespace is the one through which the
@@ -159,43 +200,4 @@ func serves(gatewayHost, host string) bool {
 func sortedUnique(values []string) []string {
 	slices.Sort(values)
 	return slices.Compact(values)
-}
-
-// IsKubeAPIServerGateway tells whether an istio Gateway of a control plane namespace serves the shoot's kube-apiserver.
-func IsKubeAPIServerGateway(name string) bool {
-	return name == KubeAPIServerGateway || name == KubeAPIServerWildcardGateway || name == KubeAPIServerIngressGateway
-}
-
-// serviceSelecting returns the one ingress Service whose selector equals the given labels.
-func serviceSelecting(selector map[string]string, services []corev1.Service) (*corev1.Service, error) {
-	if len(selector) == 0 {
-		return nil, fmt.Errorf("the Gateway selects no workload")
-	}
-	var found *corev1.Service
-	for i := range services {
-		if !maps.Equal(services[i].Spec.Selector, selector) {
-			continue
-		}
-		if found != nil {
-			return nil, fmt.Errorf("the ingress Services %s/%s and %s/%s both select %v", found.Namespace, found.Name, services[i].Namespace, services[i].Name, selector)
-		}
-		found = &services[i]
-	}
-	if found == nil {
-		return nil, fmt.Errorf("no ingress gateway Service selects %v", selector)
-	}
-	return found, nil
-}
-
-func hasTargetPort(service *corev1.Service, port int32) bool {
-	for _, servicePort := range service.Spec.Ports {
-		target := servicePort.TargetPort
-		if target == (intstr.IntOrString{}) {
-			target = intstr.FromInt32(servicePort.Port)
-		}
-		if target.Type == intstr.Int && target.IntVal == port {
-			return true
-		}
-	}
-	return false
 }

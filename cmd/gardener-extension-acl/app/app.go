@@ -14,6 +14,8 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	gardenerhealthz "github.com/gardener/gardener/pkg/healthz"
 	"github.com/spf13/cobra"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	appsv1 "k8s.io/api/apps/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -26,6 +28,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
+	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
 // NewControllerCommand returns the command of the seed controller.
@@ -41,13 +44,17 @@ func Run(ctx context.Context, options *Options) error {
 
 	managerOptions := managerConfig.Options()
 	managerOptions.Scheme = kubernetes.SeedScheme
-	// The controller reads one ConfigMap, the ingress gateway Services and its heartbeat lease; caching all of them in
-	// a seed with thousands of shoots would cost memory for nothing, and would need permissions it has no use for.
-	// Secrets (the ManagedResources' data) are only written and read back by name, so they are not cached at all.
+	// The controller reads one ConfigMap, the ingress gateways' Deployments, Services and EnvoyFilters and its heartbeat
+	// lease; caching all of them in a seed with thousands of shoots would cost memory for nothing, and would need
+	// permissions it has no use for. Secrets (the ManagedResources' data) are only written and read back by name, so
+	// they are not cached at all.
+	ingressGateways := cache.ByObject{Label: labels.SelectorFromSet(labels.Set{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue})}
 	managerOptions.Cache.ByObject = map[client.Object]cache.ByObject{
-		&corev1.ConfigMap{}:     {Namespaces: map[string]cache.Config{aclcontroller.SeedShootInfoNamespace: {}}},
-		&corev1.Service{}:       {Label: labels.SelectorFromSet(labels.Set{aclcontroller.IngressGatewayLabelKey: aclcontroller.IngressGatewayLabelValue})},
-		&coordinationv1.Lease{}: {Namespaces: map[string]cache.Config{options.Heartbeat.Completed().Namespace: {}}},
+		&corev1.ConfigMap{}:                    {Namespaces: map[string]cache.Config{aclcontroller.SeedShootInfoNamespace: {}}},
+		&corev1.Service{}:                      ingressGateways,
+		&appsv1.Deployment{}:                   ingressGateways,
+		&istionetworkingv1alpha3.EnvoyFilter{}: ingressGateways,
+		&coordinationv1.Lease{}:                {Namespaces: map[string]cache.Config{options.Heartbeat.Completed().Namespace: {}}},
 	}
 	managerOptions.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}
 	mgr, err := manager.New(options.REST.Completed().Config, managerOptions)

@@ -32,7 +32,7 @@ var _ = Describe("Rendered EnvoyFilters", func() {
 			Expect(client.IgnoreAlreadyExists(seed.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}))).To(Succeed())
 			gateways = append(gateways, envoyfilter.Gateway{
 				Namespace: name, Labels: map[string]string{"app": "istio-ingressgateway"},
-				Hosts: []string{"api.render.dev.example.com"}, LegacyVPNListenerPort: 8132,
+				Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.render.dev.example.com"), LegacyVPNListenerPort: 8132,
 			})
 		}
 		filters, err := envoyfilter.Render(envoyfilter.Input{

@@ -47,7 +47,9 @@ const (
 	PrincipalTypeRemoteIP PrincipalType = "remote_ip"
 	// PrincipalTypeDirectRemoteIP matches the address of the peer that opened the connection to Envoy.
 	PrincipalTypeDirectRemoteIP PrincipalType = "direct_remote_ip"
-	// PrincipalTypeSourceIP is Envoy's deprecated name of direct_remote_ip. It is accepted for compatibility.
+	// PrincipalTypeSourceIP matches the downstream address honouring the PROXY protocol but not X-Forwarded-For
+	// (Envoy's deprecated source_ip, envoy/config/rbac/v3/rbac.proto; not an alias of direct_remote_ip). It is
+	// accepted for compatibility.
 	PrincipalTypeSourceIP PrincipalType = "source_ip"
 )
 

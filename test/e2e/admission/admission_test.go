@@ -149,7 +149,7 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 		recorder.Take()
 		Expect(c.Create(ctx, shootWith("warnings", aclExtension(`{"rule":{"action":"ALLOW","type":"source_ip","cidrs":["0.0.0.0/0","10.0.0.0/8"]}}`)))).To(Succeed())
 		Expect(recorder.Take()).To(ConsistOf(
-			"spec.extensions[0].providerConfig.rule.type: source_ip is deprecated in Envoy: write direct_remote_ip, which matches the same address",
+			"spec.extensions[0].providerConfig.rule.type: source_ip is deprecated in Envoy: write remote_ip, its replacement, which also honours the PROXY protocol (direct_remote_ip would match the load balancer instead)",
 			"spec.extensions[0].providerConfig.rule.cidrs[0]: allows every IPv4 source: make sure this is intended, or list the networks that need access",
 			"spec.extensions[0].providerConfig.rule.cidrs[1]: is already covered by 0.0.0.0/0 at spec.extensions[0].providerConfig.rule.cidrs[0]: remove it",
 		))

@@ -16,8 +16,9 @@ type ACLConfig struct {
 	metav1.TypeMeta `json:",inline"`
 
 	// Type is the source address that Envoy matches against the compiled rules: remote_ip (default; the original
-	// client, honouring the PROXY protocol), direct_remote_ip (the peer of the connection) or source_ip (deprecated
-	// alias of direct_remote_ip). Any letter case is accepted.
+	// client, honouring the PROXY protocol and trusted X-Forwarded-For), direct_remote_ip (the peer of the connection)
+	// or source_ip (deprecated in Envoy; the downstream address honouring the PROXY protocol but not X-Forwarded-For,
+	// envoy/config/rbac/v3/rbac.proto). Any letter case is accepted.
 	// +optional
 	Type PrincipalType `json:"type,omitempty"`
 	// Rules are the ALLOW and DENY rules. The allowed set is the union of all ALLOW CIDRs (or every address when there
@@ -51,6 +52,7 @@ const (
 	PrincipalTypeRemoteIP PrincipalType = "remote_ip"
 	// PrincipalTypeDirectRemoteIP matches the address of the peer that opened the connection to Envoy.
 	PrincipalTypeDirectRemoteIP PrincipalType = "direct_remote_ip"
-	// PrincipalTypeSourceIP is Envoy's deprecated name of direct_remote_ip.
+	// PrincipalTypeSourceIP matches the downstream address honouring the PROXY protocol but not X-Forwarded-For
+	// (Envoy's deprecated source_ip; not an alias of direct_remote_ip).
 	PrincipalTypeSourceIP PrincipalType = "source_ip"
 )

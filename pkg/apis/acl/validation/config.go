@@ -158,7 +158,7 @@ func (v *configValidator) validateType(principalType acl.PrincipalType) {
 	switch principalType {
 	case acl.PrincipalTypeRemoteIP, acl.PrincipalTypeDirectRemoteIP:
 	case acl.PrincipalTypeSourceIP:
-		v.warn(path, "source_ip is deprecated in Envoy: write direct_remote_ip, which matches the same address")
+		v.warn(path, "source_ip is deprecated in Envoy: write remote_ip, its replacement, which also honours the PROXY protocol (direct_remote_ip would match the load balancer instead)")
 	default:
 		v.errs = append(v.errs, field.NotSupported(path, principalType, acl.PrincipalTypes))
 	}

@@ -56,7 +56,7 @@ var _ = Describe("ValidateProviderConfig", func() {
 		Entry("legacy: unknown type",
 			legacy("ALLOW", "x_forwarded_for", "10.0.0.0/8"), []any{fieldError(field.ErrorTypeNotSupported, legacyType, `supported values: "remote_ip", "direct_remote_ip", "source_ip"`)}, nil),
 		Entry("typed: deprecated source_ip in any case",
-			typed("SOURCE_IP", rule("ALLOW", "10.0.0.0/8")), nil, []any{warning(typedType, "source_ip is deprecated in Envoy: write direct_remote_ip")}),
+			typed("SOURCE_IP", rule("ALLOW", "10.0.0.0/8")), nil, []any{warning(typedType, "source_ip is deprecated in Envoy: write remote_ip")}),
 		Entry("legacy: deprecated source_ip",
 			legacy("ALLOW", "source_ip", "10.0.0.0/8"), nil, []any{warning(legacyType, "source_ip is deprecated in Envoy")}),
 		Entry("typed: ALLOW without CIDRs",

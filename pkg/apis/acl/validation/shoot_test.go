@@ -73,7 +73,7 @@ var _ = Describe("ValidateShootExtensions", func() {
 		result := validateCreate(shootWith(aclExtension(typed("source_ip", rule("ALLOW", "0.0.0.0/0")))))
 		Expect(result.Errors).To(BeEmpty())
 		Expect(result.Warnings.Strings()).To(ConsistOf(
-			"spec.extensions[0].providerConfig.type: source_ip is deprecated in Envoy: write direct_remote_ip, which matches the same address",
+			"spec.extensions[0].providerConfig.type: source_ip is deprecated in Envoy: write remote_ip, its replacement, which also honours the PROXY protocol (direct_remote_ip would match the load balancer instead)",
 			"spec.extensions[0].providerConfig.rules[0].cidrs[0]: allows every IPv4 source: make sure this is intended, or list the networks that need access",
 		))
 	})

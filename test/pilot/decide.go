@@ -1,0 +1,344 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package pilot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	udpatypev1 "github.com/cncf/xds/go/udpa/type/v1"
+	xdstypev3 "github.com/cncf/xds/go/xds/type/v3"
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
+	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+)
+
+const typeURLPrefix = "type.googleapis.com/"
+
+// Type URLs of the filters Decide understands. Envoy selects a filter's implementation by the type URL of its
+// typed_config, not by its name, and so does Decide.
+var (
+	networkRBACType = typeURLPrefix + "envoy.extensions.filters.network.rbac.v3.RBAC"
+	httpRBACType    = typeURLPrefix + "envoy.extensions.filters.http.rbac.v3.RBAC"
+	hcmType         = typeURLPrefix + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+	tcpProxyType    = typeURLPrefix + "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy"
+	routerType      = typeURLPrefix + "envoy.extensions.filters.http.router.v3.Router"
+	faultType       = typeURLPrefix + "envoy.extensions.filters.http.fault.v3.HTTPFault"
+	corsType        = typeURLPrefix + "envoy.extensions.filters.http.cors.v3.Cors"
+
+	// passiveNetworkTypes are network filters that observe a connection but never close it or change its addresses:
+	// istio's telemetry.
+	passiveNetworkTypes = []string{
+		typeURLPrefix + "stats.PluginConfig",
+	}
+	// passiveHTTPTypes are HTTP filters that observe a request but never answer it or change what RBAC reads
+	// (addresses, SNI, the headers the extension matches): istio's peer metadata, ALPN override, gRPC and istio
+	// telemetry.
+	passiveHTTPTypes = []string{
+		typeURLPrefix + "io.istio.http.peer_metadata.Config",
+		typeURLPrefix + "istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig",
+		typeURLPrefix + "envoy.extensions.filters.http.grpc_stats.v3.FilterConfig",
+		typeURLPrefix + "stats.PluginConfig",
+	}
+)
+
+// RBACFilter is an RBAC filter of a filter chain.
+type RBACFilter struct {
+	// Name is the filter's name in the chain.
+	Name string
+	// HTTP is true for an HTTP RBAC filter (envoy.filters.http.rbac), false for a network one
+	// (envoy.filters.network.rbac).
+	HTTP bool
+	// StatPrefix is the network filter's stat_prefix or the HTTP filter's rules_stat_prefix.
+	StatPrefix string
+	// Rules are the enforced rules.
+	Rules *rbacconfigv3.RBAC
+	// Allowed is the filter's verdict, set in the filters of a Decision.
+	Allowed bool
+}
+
+// Decision is the verdict of the RBAC filters of a filter chain on a connection or request.
+type Decision struct {
+	// Allowed is true when every RBAC filter admits the connection or request.
+	Allowed bool
+	// Ran are the RBAC filters that ran, in order, with their verdicts. As in Envoy, none runs after one that denies.
+	Ran []RBACFilter
+}
+
+// RBACFilters returns the RBAC filters of a chain in the order Envoy runs them: the network RBAC filters before the
+// terminal network filter, then, when that is an HTTP connection manager, its HTTP RBAC filters before the router.
+// Filters from ECDS (config_discovery) are read from Config.ExtensionConfigs. It fails for every filter and shape it
+// does not model (see Decide), so a chain it accepts holds no RBAC filter it does not report.
+func (c *Config) RBACFilters(chain *listenerv3.FilterChain) ([]RBACFilter, error) {
+	var out []RBACFilter
+	for _, f := range chain.GetFilters() {
+		config, err := c.typedConfig(f.GetName(), f.GetTypedConfig(), f.GetConfigDiscovery())
+		if err != nil {
+			return nil, fmt.Errorf("failed to read network filter %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+		}
+		switch config.GetTypeUrl() {
+		case networkRBACType:
+			rbac, err := networkRBAC(f.GetName(), config)
+			if err != nil {
+				return nil, fmt.Errorf("failed to read chain %q: %w", chain.GetName(), err)
+			}
+			out = append(out, rbac)
+		case tcpProxyType:
+			return out, nil
+		case hcmType:
+			hcm := &hcmv3.HttpConnectionManager{}
+			if err := config.UnmarshalTo(hcm); err != nil {
+				return nil, fmt.Errorf("failed to unpack the HTTP connection manager %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+			}
+			httpFilters, err := c.httpRBACFilters(chain, hcm)
+			if err != nil {
+				return nil, err
+			}
+			return append(out, httpFilters...), nil
+		default:
+			if !slices.Contains(passiveNetworkTypes, config.GetTypeUrl()) {
+				return nil, fmt.Errorf("failed to read chain %q: network filter %s (%s) is not modelled", chain.GetName(), f.GetName(), config.GetTypeUrl())
+			}
+		}
+	}
+	return nil, fmt.Errorf("failed to read chain %q: it has no terminal filter (TCP proxy or HTTP connection manager)", chain.GetName())
+}
+
+func (c *Config) httpRBACFilters(chain *listenerv3.FilterChain, hcm *hcmv3.HttpConnectionManager) ([]RBACFilter, error) {
+	rc, err := c.routeConfiguration(chain, hcm)
+	if err != nil {
+		return nil, err
+	}
+	perRoute := perFilterConfigNames(rc)
+	var out []RBACFilter
+	for _, f := range hcm.GetHttpFilters() {
+		if perRoute[f.GetName()] {
+			return nil, fmt.Errorf("failed to read chain %q: HTTP filter %s has per-route configuration, which is not modelled", chain.GetName(), f.GetName())
+		}
+		if f.GetDisabled() {
+			// "the filter is disabled by default and must be explicitly enabled by setting per filter configuration in
+			// the route configuration", which no route does (checked above).
+			continue
+		}
+		config, err := c.typedConfig(f.GetName(), f.GetTypedConfig(), f.GetConfigDiscovery())
+		if err != nil {
+			return nil, fmt.Errorf("failed to read HTTP filter %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+		}
+		switch config.GetTypeUrl() {
+		case httpRBACType:
+			rbac, err := httpRBAC(f.GetName(), config)
+			if err != nil {
+				return nil, fmt.Errorf("failed to read chain %q: %w", chain.GetName(), err)
+			}
+			out = append(out, rbac)
+		case routerType:
+			return out, nil
+		case faultType:
+			// The fault filter acts only by per-route configuration (istio's VirtualService fault), which is checked above.
+		case corsType:
+			// The CORS filter acts only by a CORS policy of the virtual host or route.
+			if hasCORSPolicy(rc) {
+				return nil, fmt.Errorf("failed to read chain %q: CORS policies are not modelled", chain.GetName())
+			}
+		default:
+			if !slices.Contains(passiveHTTPTypes, config.GetTypeUrl()) {
+				return nil, fmt.Errorf("failed to read chain %q: HTTP filter %s (%s) is not modelled", chain.GetName(), f.GetName(), config.GetTypeUrl())
+			}
+		}
+	}
+	return nil, fmt.Errorf("failed to read chain %q: its HTTP connection manager has no router", chain.GetName())
+}
+
+// perFilterConfigNames returns the names of the filters a route configuration configures per virtual host or route.
+func perFilterConfigNames(rc *routev3.RouteConfiguration) map[string]bool {
+	names := map[string]bool{}
+	add := func(m map[string]*anypb.Any) {
+		for name := range m {
+			names[name] = true
+		}
+	}
+	add(rc.GetTypedPerFilterConfig())
+	for _, vh := range rc.GetVirtualHosts() {
+		add(vh.GetTypedPerFilterConfig())
+		for _, r := range vh.GetRoutes() {
+			add(r.GetTypedPerFilterConfig())
+			for _, wc := range r.GetRoute().GetWeightedClusters().GetClusters() {
+				add(wc.GetTypedPerFilterConfig())
+			}
+		}
+	}
+	return names
+}
+
+// hasCORSPolicy reports whether a virtual host or route of a route configuration has a CORS policy in the deprecated
+// cors fields (per-filter configuration is reported separately).
+func hasCORSPolicy(rc *routev3.RouteConfiguration) bool {
+	for _, vh := range rc.GetVirtualHosts() {
+		if vh.GetCors() != nil { //nolint:staticcheck // the deprecated field still configures the filter
+			return true
+		}
+		for _, r := range vh.GetRoutes() {
+			if r.GetRoute().GetCors() != nil { //nolint:staticcheck // see above
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// typedConfig returns a filter's configuration, from ECDS when it has config_discovery. A TypedStruct (udpa or xds) is
+// returned as an Any of the type it names with no value: Envoy selects the filter by that type; its value is not
+// decoded, so the filters of Decide's passive lists may come as TypedStructs, RBAC filters may not.
+func (c *Config) typedConfig(name string, typed *anypb.Any, discovery *corev3.ExtensionConfigSource) (*anypb.Any, error) {
+	if discovery == nil {
+		if typed == nil {
+			return nil, fmt.Errorf("the filter has no typed_config, which is not modelled")
+		}
+		return unwrapTypedStruct(typed)
+	}
+	for _, ec := range c.ExtensionConfigs {
+		if ec.GetName() != name {
+			continue
+		}
+		config := ec.GetTypedConfig()
+		if len(discovery.GetTypeUrls()) > 0 && !slices.Contains(discovery.GetTypeUrls(), config.GetTypeUrl()) {
+			return nil, fmt.Errorf("ECDS resource %s has type %s, which config_discovery does not accept (%v)", name, config.GetTypeUrl(), discovery.GetTypeUrls())
+		}
+		return unwrapTypedStruct(config)
+	}
+	return nil, fmt.Errorf("pilot generated no ECDS resource %s, which is not modelled (Envoy waits for it or uses a default config)", name)
+}
+
+// unwrapTypedStruct returns an Any of the type a TypedStruct names, with no value; other configs are returned as they
+// are.
+func unwrapTypedStruct(config *anypb.Any) (*anypb.Any, error) {
+	var typeURL string
+	switch config.GetTypeUrl() {
+	case typeURLPrefix + "udpa.type.v1.TypedStruct":
+		ts := &udpatypev1.TypedStruct{}
+		if err := config.UnmarshalTo(ts); err != nil {
+			return nil, fmt.Errorf("failed to unpack a TypedStruct: %w", err)
+		}
+		typeURL = ts.GetTypeUrl()
+	case typeURLPrefix + "xds.type.v3.TypedStruct":
+		ts := &xdstypev3.TypedStruct{}
+		if err := config.UnmarshalTo(ts); err != nil {
+			return nil, fmt.Errorf("failed to unpack a TypedStruct: %w", err)
+		}
+		typeURL = ts.GetTypeUrl()
+	default:
+		return config, nil
+	}
+	if typeURL == networkRBACType || typeURL == httpRBACType {
+		return nil, fmt.Errorf("an RBAC filter in a TypedStruct is not modelled")
+	}
+	return &anypb.Any{TypeUrl: typeURL}, nil
+}
+
+func networkRBAC(name string, config *anypb.Any) (RBACFilter, error) {
+	filter := &rbacnetworkv3.RBAC{}
+	if err := config.UnmarshalTo(filter); err != nil {
+		return RBACFilter{}, fmt.Errorf("failed to unpack network RBAC filter %s: %w", name, err)
+	}
+	if filter.GetMatcher() != nil || filter.GetShadowMatcher() != nil {
+		return RBACFilter{}, fmt.Errorf("network RBAC filter %s uses the matcher API, which is not modelled", name)
+	}
+	if err := checkRules(name, filter.GetRules(), filter.GetShadowRules()); err != nil {
+		return RBACFilter{}, err
+	}
+	return RBACFilter{Name: name, StatPrefix: filter.GetStatPrefix(), Rules: filter.GetRules()}, nil
+}
+
+func httpRBAC(name string, config *anypb.Any) (RBACFilter, error) {
+	filter := &rbachttpv3.RBAC{}
+	if err := config.UnmarshalTo(filter); err != nil {
+		return RBACFilter{}, fmt.Errorf("failed to unpack HTTP RBAC filter %s: %w", name, err)
+	}
+	if filter.GetMatcher() != nil || filter.GetShadowMatcher() != nil {
+		return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s uses the matcher API, which is not modelled", name)
+	}
+	if err := checkRules(name, filter.GetRules(), filter.GetShadowRules()); err != nil {
+		return RBACFilter{}, err
+	}
+	return RBACFilter{Name: name, HTTP: true, StatPrefix: filter.GetRulesStatPrefix(), Rules: filter.GetRules()}, nil
+}
+
+// checkRules accepts the RBAC shapes Decide models: enforced rules, with or without shadow rules (which Envoy only
+// logs). A filter without rules enforces nothing, and one with shadow rules only is a dry run; neither is a shape
+// the extension emits, so both are errors.
+func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
+	switch {
+	case rules == nil && shadow != nil:
+		return fmt.Errorf("RBAC filter %s has shadow rules only, which is not modelled", name)
+	case rules == nil:
+		return fmt.Errorf("RBAC filter %s has no rules, which is not modelled", name)
+	}
+	return nil
+}
+
+// Decide runs the RBAC filters of a chain on a connection and, if the chain has an HTTP connection manager, a request
+// on it, in the order Envoy runs them, with pkg/envoyrbac. Network RBAC filters see no headers. Evaluation stops at
+// the first filter that denies: Envoy closes the connection or answers 403 there. The caller gives the addresses and
+// SNI as Envoy sees them (see envoyrbac.Request; the HTTP connection manager's use_remote_address and
+// xff_num_trusted_hops decide RemoteIP for HTTP filters).
+//
+// Decide only judges RBAC: the other filters before the terminal filter and the router must be ones that never close
+// a connection or answer a request on their own and do not change what RBAC reads (istio's telemetry, peer metadata
+// and ALPN filters; the fault and CORS filters without per-route configuration or CORS policies). Any other filter, filters from ECDS that pilot did not generate, per-route configuration of an
+// HTTP filter, RBAC filters with shadow rules only, without rules, or with the matcher API, and rules outside
+// pkg/envoyrbac's subset are errors.
+func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request) (Decision, error) {
+	filters, err := c.RBACFilters(chain)
+	if err != nil {
+		return Decision{}, err
+	}
+	decision := Decision{Allowed: true}
+	for _, f := range filters {
+		seen := request
+		if !f.HTTP {
+			seen.Headers = nil
+		}
+		allowed, err := envoyrbac.Allowed(f.Rules, seen)
+		if err != nil {
+			return Decision{}, fmt.Errorf("failed to evaluate RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
+		}
+		f.Allowed = allowed
+		decision.Ran = append(decision.Ran, f)
+		if !allowed {
+			decision.Allowed = false
+			break
+		}
+	}
+	return decision, nil
+}
+
+// StatPrefixes returns the stat prefixes of filters, e.g. to count the filters of one shoot by their "acl_<id>_"
+// prefix.
+func StatPrefixes(filters []RBACFilter) []string {
+	out := make([]string, 0, len(filters))
+	for _, f := range filters {
+		out = append(out, f.StatPrefix)
+	}
+	return out
+}
+
+// WithStatPrefix returns the filters whose stat prefix starts with prefix.
+func WithStatPrefix(filters []RBACFilter, prefix string) []RBACFilter {
+	var out []RBACFilter
+	for _, f := range filters {
+		if strings.HasPrefix(f.StatPrefix, prefix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

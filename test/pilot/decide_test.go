@@ -1,0 +1,137 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package pilot_test
+
+import (
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
+	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
+	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
+	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/gardener-community/gardener-extension-acl/test/pilot"
+)
+
+func networkFilter(name string, config proto.Message) *listenerv3.Filter {
+	return &listenerv3.Filter{Name: name, ConfigType: &listenerv3.Filter_TypedConfig{TypedConfig: mustAny(config)}}
+}
+
+func ecdsNetworkFilter(name string) *listenerv3.Filter {
+	return &listenerv3.Filter{Name: name, ConfigType: &listenerv3.Filter_ConfigDiscovery{ConfigDiscovery: &corev3.ExtensionConfigSource{
+		ConfigSource: &corev3.ConfigSource{ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}}},
+		TypeUrls:     []string{"type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC"},
+	}}}
+}
+
+// headerRules admit requests with header x-allowed: yes from anywhere.
+func headerRules() *rbacconfigv3.RBAC {
+	return &rbacconfigv3.RBAC{Action: rbacconfigv3.RBAC_ALLOW, Policies: map[string]*rbacconfigv3.Policy{"header": {
+		Permissions: []*rbacconfigv3.Permission{{Rule: &rbacconfigv3.Permission_Header{Header: &routev3.HeaderMatcher{
+			Name: "x-allowed", HeaderMatchSpecifier: &routev3.HeaderMatcher_StringMatch{StringMatch: &matcherv3.StringMatcher{
+				MatchPattern: &matcherv3.StringMatcher_Exact{Exact: "yes"},
+			}},
+		}}}},
+		Principals: []*rbacconfigv3.Principal{{Identifier: &rbacconfigv3.Principal_Any{Any: true}}},
+	}}}
+}
+
+func withHeader(request string) map[string][]string {
+	return map[string][]string{"X-Allowed": {request}}
+}
+
+var _ = Describe("Decide on hand-made chains", func() {
+	tcpProxy := tcpChain("upstream", nil).GetFilters()[0]
+
+	It("runs the filters in order and stops at the first that denies", func() {
+		chain := &listenerv3.FilterChain{Filters: []*listenerv3.Filter{
+			networkFilter("first", networkRBAC("first_", allowRules(allowedClient+"/32"))),
+			networkFilter("second", networkRBAC("second_", allowRules(deniedClient+"/32"))),
+			tcpProxy,
+		}}
+		config := &pilot.Config{}
+		decision, err := config.Decide(chain, from(deniedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeFalse())
+		Expect(pilot.StatPrefixes(decision.Ran)).To(Equal([]string{"first_"}))
+
+		decision, err = config.Decide(chain, from(allowedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeFalse())
+		Expect(pilot.StatPrefixes(decision.Ran)).To(Equal([]string{"first_", "second_"}))
+	})
+
+	It("shows no headers to network filters and the request's headers to HTTP filters", func() {
+		network := &listenerv3.FilterChain{Filters: []*listenerv3.Filter{networkFilter("header", networkRBAC("n_", headerRules())), tcpProxy}}
+		request := from(allowedClient)
+		request.Headers = withHeader("yes")
+		decision, err := (&pilot.Config{}).Decide(network, request)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeFalse())
+
+		http := hcmChain(routeConfig(), func(hcm *hcmv3.HttpConnectionManager) {
+			hcm.HttpFilters = append([]*hcmv3.HttpFilter{{
+				Name: "rbac", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(httpRBAC("h_", headerRules()))},
+			}}, hcm.HttpFilters...)
+		})
+		decision, err = (&pilot.Config{}).Decide(http, request)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeTrue())
+		Expect(decision.Ran).To(HaveExactElements(HaveField("HTTP", BeTrue())))
+		request.Headers = withHeader("no")
+		decision, err = (&pilot.Config{}).Decide(http, request)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeFalse())
+	})
+
+	It("skips disabled HTTP filters and fails on per-route configuration of a filter", func() {
+		rbac := &hcmv3.HttpFilter{Name: "rbac", Disabled: true, ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(httpRBAC("h_", headerRules()))}}
+		http := hcmChain(routeConfig(), func(hcm *hcmv3.HttpConnectionManager) {
+			hcm.HttpFilters = append([]*hcmv3.HttpFilter{rbac}, hcm.HttpFilters...)
+		})
+		filters, err := (&pilot.Config{}).RBACFilters(http)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(filters).To(BeEmpty())
+
+		perRoute := hcmChain(routeConfig(&routev3.VirtualHost{Name: "all", Domains: []string{"*"}, TypedPerFilterConfig: map[string]*anypb.Any{
+			"rbac": mustAny(&routev3.FilterConfig{}),
+		}}), func(hcm *hcmv3.HttpConnectionManager) {
+			hcm.HttpFilters = append([]*hcmv3.HttpFilter{rbac}, hcm.HttpFilters...)
+		})
+		_, err = (&pilot.Config{}).RBACFilters(perRoute)
+		Expect(err).To(MatchError(ContainSubstring("per-route configuration")))
+	})
+
+	It("reads filters from ECDS and fails when pilot generated none", func() {
+		chain := &listenerv3.FilterChain{Filters: []*listenerv3.Filter{ecdsNetworkFilter("acl"), tcpProxy}}
+		config := &pilot.Config{ExtensionConfigs: []*corev3.TypedExtensionConfig{{
+			Name: "acl", TypedConfig: mustAny(networkRBAC("ecds_", allowRules(allowedClient+"/32"))),
+		}}}
+		decision, err := config.Decide(chain, from(deniedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeFalse())
+		Expect(pilot.StatPrefixes(decision.Ran)).To(Equal([]string{"ecds_"}))
+
+		_, err = (&pilot.Config{}).Decide(chain, from(deniedClient))
+		Expect(err).To(MatchError(ContainSubstring("no ECDS resource acl")))
+	})
+
+	It("fails on filters and RBAC shapes it does not model", func() {
+		for _, chain := range []*listenerv3.FilterChain{
+			{Filters: []*listenerv3.Filter{networkFilter("unknown", &matcherv3.StringMatcher{}), tcpProxy}},
+			{Filters: []*listenerv3.Filter{networkFilter("shadow", networkRBACShadowOnly()), tcpProxy}},
+			{Filters: []*listenerv3.Filter{networkFilter("empty", networkRBAC("empty_", nil)), tcpProxy}},
+			{Filters: []*listenerv3.Filter{networkFilter("log", networkRBAC("log_", &rbacconfigv3.RBAC{Action: rbacconfigv3.RBAC_LOG})), tcpProxy}},
+			{Filters: []*listenerv3.Filter{networkFilter("rbac", networkRBAC("ok_", allowRules(allowedClient+"/32")))}},
+		} {
+			_, err := (&pilot.Config{}).Decide(chain, from(allowedClient))
+			Expect(err).To(HaveOccurred(), chain.GetFilters()[0].GetName())
+		}
+	})
+})

@@ -9,11 +9,3 @@
 // back what they created, decodes their ManagedResources as gardener-resource-manager would apply them, and returns
 // plain typed objects in a deterministic order. No API server is needed to produce them; Apply writes them into one.
 package gardenerseed
-
-import (
-	// The fixture drives these gardener packages; importing them here keeps their modules in go.mod while the
-	// fixture grows.
-	_ "github.com/gardener/gardener/pkg/client/kubernetes/fake"
-	_ "github.com/gardener/gardener/pkg/gardenlet/operation/botanist"
-	_ "github.com/gardener/gardener/pkg/utils/secrets/manager/fake"
-)

@@ -33,10 +33,15 @@ import (
 //   - objects of types the client's scheme does not know or the server does not serve (e.g. monitoring.coreos.com,
 //     autoscaling.k8s.io without their CRDs) are skipped;
 //   - admission webhook configurations are skipped: there is no istiod or gardener-resource-manager to answer them;
+//   - Namespaces that objects live in but that are not among the objects (e.g. garden, which exists on every seed)
+//     are created empty if missing;
 //   - Services lose their cluster IPs, which the server allocates from its own range;
 //   - owner references to Namespaces get the UIDs the server gave those Namespaces.
 func Apply(ctx context.Context, c client.Client, objects []client.Object) error {
 	namespaceUIDs := map[string]types.UID{}
+	if err := createMissingNamespaces(ctx, c, objects, namespaceUIDs); err != nil {
+		return err
+	}
 	for _, pass := range []bool{true, false} {
 		for _, original := range objects {
 			if _, isNamespace := original.(*corev1.Namespace); isNamespace != pass {
@@ -65,6 +70,32 @@ func Apply(ctx context.Context, c client.Client, objects []client.Object) error 
 				namespaceUIDs[namespace.Name] = namespace.UID
 			}
 		}
+	}
+	return nil
+}
+
+func createMissingNamespaces(ctx context.Context, c client.Client, objects []client.Object, namespaceUIDs map[string]types.UID) error {
+	listed := map[string]bool{}
+	for _, obj := range objects {
+		if _, isNamespace := obj.(*corev1.Namespace); isNamespace {
+			listed[obj.GetName()] = true
+		}
+	}
+	for _, obj := range objects {
+		name := obj.GetNamespace()
+		if name == "" || listed[name] {
+			continue
+		}
+		listed[name] = true
+		namespace := &corev1.Namespace{}
+		namespace.Name = name
+		if err := c.Create(ctx, namespace); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("failed to create namespace %s: %w", name, err)
+		}
+		if err := c.Get(ctx, client.ObjectKey{Name: name}, namespace); err != nil {
+			return fmt.Errorf("failed to get namespace %s: %w", name, err)
+		}
+		namespaceUIDs[name] = namespace.UID
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ var (
 
 // withGlobals runs f with gardenlet's feature gates registered and set as gates says, and with the fakes gardener's
 // own component tests use for key and password generation (secretsutils.FakeGenerateKey, FakeGenerateRandomString):
-// the fixtures drop all Secret data, so real keys would only cost time (a 3072-bit key per certificate authority). It
+// the fixtures blank all Secret data, so real keys would only cost time (a 3072-bit key per certificate authority). It
 // restores the previous values afterwards. Calls are serialised; code running concurrently elsewhere in the process
 // sees the fakes and gates meanwhile.
 func withGlobals(gates map[featuregate.Feature]bool, f func() error) error {
@@ -229,7 +229,7 @@ func (e *environment) managedResourceObjects(ctx context.Context) ([]client.Obje
 
 // objects returns what the components deployed: every object they wrote except ManagedResources and the Secrets
 // holding their data, plus the decoded objects of the ManagedResources of class seed (what gardener-resource-manager
-// applies). Secrets lose their data: the fixtures carry no key material. The result is normalised and sorted.
+// applies). Secrets keep their data keys with empty values: the fixtures carry no key material. The result is normalised and sorted.
 func (e *environment) objects(ctx context.Context) ([]client.Object, error) {
 	list := &resourcesv1alpha1.ManagedResourceList{}
 	if err := e.client.List(ctx, list); err != nil {
@@ -295,7 +295,8 @@ func (e *environment) objects(ctx context.Context) ([]client.Object, error) {
 }
 
 // normalize sets apiVersion and kind and removes what the fake API server or the ManagedResource encoding added:
-// resource versions, managed fields, creation timestamps; Secrets lose their data.
+// resource versions, managed fields, creation timestamps; Secrets keep their data keys with empty values (the API
+// server requires the keys of typed Secrets such as kubernetes.io/tls).
 func normalize(obj client.Object) error {
 	gvk, err := apiutil.GVKForObject(obj, kubernetes.SeedScheme)
 	if err != nil {
@@ -307,8 +308,12 @@ func normalize(obj client.Object) error {
 	obj.SetCreationTimestamp(metav1.Time{})
 	obj.SetGeneration(0)
 	if secret, ok := obj.(*corev1.Secret); ok {
-		secret.Data = nil
-		secret.StringData = nil
+		for key := range secret.Data {
+			secret.Data[key] = []byte{}
+		}
+		for key := range secret.StringData {
+			secret.StringData[key] = ""
+		}
 	}
 	return nil
 }

@@ -7,11 +7,13 @@ package gardenerseed_test
 import (
 	"context"
 
+	"github.com/gardener/gardener/pkg/features"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/component-base/featuregate"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -285,6 +287,20 @@ var _ = Describe("ControlPlane", func() {
 			}))
 			expectWildcardOnDefaultGateway(controlPlaneObjects(seed, exposed), gw.Namespace, gw.Labels)
 		})
+	})
+
+	It("exposes vali on a Gateway of its own without the OpenTelemetry collector", func() {
+		// deployVali/DefaultVali in pkg/gardenlet/operation/botanist/logging.go,
+		// pkg/component/observability/logging/vali/vali.go (getIstioResources: node logging without the collector)
+		objects := controlPlaneObjects(
+			gardenerseed.Seed{FeatureGates: map[featuregate.Feature]bool{features.OpenTelemetryCollector: false}},
+			gardenerseed.Shoot{Logging: true, NodeLogging: true},
+		)
+		Expect(names[*istionetworkingv1beta1.Gateway](objects, namespace)).To(ConsistOf("kube-apiserver", "plutono-"+namespace, "prometheus-shoot", "vali"))
+		Expect(layout(gateway(objects, namespace, "vali"))).To(ConsistOf(And(
+			HaveField("Hosts", []string{"v-dev--web.ingress.seed.example.com"}),
+			HaveField("TLSMode", "SIMPLE"),
+		)))
 	})
 
 	It("deploys no observability Gateways for shoots of purpose testing", func() {

@@ -69,6 +69,9 @@ type Seed struct {
 	// RemoveHTTPProxyLegacyPort sets gardenlet's feature gate RemoveHTTPProxyLegacyPort for the call; when on, the
 	// legacy reversed-VPN port 8132 is gone. Gardener's default (off in v1.150) when nil.
 	RemoveHTTPProxyLegacyPort *bool
+	// FeatureGates sets further gardenlet feature gates for the call, e.g. OpenTelemetryCollector or
+	// VictoriaLogsBackend; IstioTLSTermination and RemoveHTTPProxyLegacyPort above take precedence.
+	FeatureGates map[featuregate.Feature]bool
 	// WildcardCertificate makes the seed hold a wildcard certificate for its ingress domain (a Secret labelled
 	// gardener.cloud/role=controlplane-cert in the garden namespace), so shoots get the api-<shortID> endpoint.
 	WildcardCertificate bool
@@ -131,7 +134,13 @@ func (s Seed) Object() *gardencorev1beta1.Seed {
 // (SetObjectDefaults_GardenletConfiguration): the SNI ingress (namespace istio-ingress, labels app=istio-ingressgateway,
 // istio=ingressgateway) and the exposure class handlers.
 func (s Seed) GardenletConfiguration() *gardenletconfigv1alpha1.GardenletConfiguration {
-	config := &gardenletconfigv1alpha1.GardenletConfiguration{}
+	return s.gardenletConfiguration(nil)
+}
+
+// gardenletConfiguration returns gardenlet's configuration with the logging settings given, defaulted afterwards like
+// gardenlet defaults its configuration file (the vali and victoria-logs settings default to logging.enabled).
+func (s Seed) gardenletConfiguration(logging *gardenletconfigv1alpha1.Logging) *gardenletconfigv1alpha1.GardenletConfiguration {
+	config := &gardenletconfigv1alpha1.GardenletConfiguration{Logging: logging}
 	for _, handler := range s.ExposureClassHandlers {
 		config.ExposureClassHandlers = append(config.ExposureClassHandlers, gardenletconfigv1alpha1.ExposureClassHandler{Name: handler})
 	}
@@ -142,6 +151,9 @@ func (s Seed) GardenletConfiguration() *gardenletconfigv1alpha1.GardenletConfigu
 // featureGates are gardenlet's feature gates the seed sets for a call.
 func (s Seed) featureGates() map[featuregate.Feature]bool {
 	gates := map[featuregate.Feature]bool{}
+	for gate, enabled := range s.FeatureGates {
+		gates[gate] = enabled
+	}
 	if s.IstioTLSTermination != nil {
 		gates[features.IstioTLSTermination] = *s.IstioTLSTermination
 	}

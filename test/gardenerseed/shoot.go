@@ -357,17 +357,15 @@ func ShootIngressGateway(ctx context.Context, seed Seed, shoot Shoot) (IngressGa
 // initializeOperation): gardenlet's configuration, the garden with project and domains, the seed and the shoot from
 // their resources, the seed client and a fake secrets manager.
 func newBotanist(ctx context.Context, c client.Client, seed Seed, shoot Shoot) (*botanist.Botanist, error) {
-	config := seed.GardenletConfiguration()
-	if shoot.Logging {
-		config.Logging.Enabled = new(true)
-	}
+	logging := &gardenletconfigv1alpha1.Logging{Enabled: new(shoot.Logging)}
 	if shoot.NodeLogging {
 		purpose := gardencorev1beta1.ShootPurposeEvaluation
 		if shoot.Purpose != "" {
 			purpose = shoot.Purpose
 		}
-		config.Logging.ShootNodeLogging = &gardenletconfigv1alpha1.ShootNodeLogging{ShootPurposes: []gardencorev1beta1.ShootPurpose{purpose}}
+		logging.ShootNodeLogging = &gardenletconfigv1alpha1.ShootNodeLogging{ShootPurposes: []gardencorev1beta1.ShootPurpose{purpose}}
 	}
+	config := seed.gardenletConfiguration(logging)
 
 	seedObject := seed.Object()
 	seedInfo := &seedpkg.Seed{}

@@ -220,15 +220,16 @@ func OfType[T client.Object](objects []client.Object) []T {
 	return result
 }
 
-// ShootFromObjects returns the Shoot resource held by the Cluster resource among objects (the Cluster ControlPlane
+// ShootFromObjects returns the Shoot resource held by the first Cluster resource among objects (the Cluster ControlPlane
 // returns, as gardenlet syncs it, with status.advertisedAddresses); nil if there is no Cluster.
 func ShootFromObjects(objects []client.Object) (*gardencorev1beta1.Shoot, error) {
-	for _, cluster := range OfType[*extensionsv1alpha1.Cluster](objects) {
-		shoot, err := gardenerextensions.ShootFromCluster(cluster)
-		if err != nil {
-			return nil, fmt.Errorf("failed to decode the Shoot of Cluster %s: %w", cluster.Name, err)
-		}
-		return shoot, nil
+	clusters := OfType[*extensionsv1alpha1.Cluster](objects)
+	if len(clusters) == 0 {
+		return nil, nil
 	}
-	return nil, nil
+	shoot, err := gardenerextensions.ShootFromCluster(clusters[0])
+	if err != nil {
+		return nil, fmt.Errorf("failed to decode the Shoot of Cluster %s: %w", clusters[0].Name, err)
+	}
+	return shoot, nil
 }

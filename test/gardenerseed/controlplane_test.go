@@ -225,6 +225,14 @@ var _ = Describe("ControlPlane", func() {
 		}))
 	})
 
+	It("serves a shoot without external domain under its internal domain and the wildcard host only", func() {
+		// setAPIServerServiceClusterIPs in pkg/gardenlet/operation/botanist/kubeapiserverexposure.go: the external host
+		// only with ExternalClusterDomain
+		objects := controlPlaneObjects(gardenerseed.Seed{WildcardCertificate: true}, gardenerseed.Shoot{WithoutDomain: true})
+		Expect(gateway(objects, namespace, "kube-apiserver").Spec.Servers[0].Hosts).To(Equal([]string{internalHost}))
+		Expect(gateway(objects, namespace, "kube-apiserver").Spec.Servers[1].Hosts).To(Equal([]string{wildcardHost}))
+	})
+
 	Describe("on a seed with three zones and an exposure class handler", func() {
 		seed := gardenerseed.Seed{Zones: []string{"a", "b", "c"}, ExposureClassHandlers: []string{"internet"}, WildcardCertificate: true}
 

@@ -99,8 +99,9 @@ type Config struct {
 	// config_discovery, sorted by name. Envoy asks for exactly these names, so pilot's answer to them is given.
 	ExtensionConfigs []*corev3.TypedExtensionConfig
 	// Warnings are what istio's validation says about the istio objects and what Generate noticed pilot dropping or
-	// not applying: EnvoyFilter patches pilot discarded, EnvoyFilters and Gateways that do not select the proxy,
-	// resources the listeners reference that pilot did not generate. Sorted.
+	// not applying: EnvoyFilter patches pilot discarded, EnvoyFilters and Gateways that do not select the proxy, TLS
+	// hosts of selected Gateways that no filter chain serves, resources the listeners reference that pilot did not
+	// generate. Sorted.
 	Warnings []string
 	// Ignored names the objects of kinds pilot does not read (e.g. Deployments), as "Kind namespace/name", sorted.
 	Ignored []string
@@ -258,7 +259,7 @@ func references(listeners []*listenerv3.Listener) (referenced, error) {
 					refs.extensionConfigs = append(refs.extensionConfigs, f.GetName())
 					continue
 				}
-				if f.GetName() != hcmFilterName {
+				if !isHCM(f) {
 					continue
 				}
 				hcm, err := unpackHCM(f)

@@ -14,6 +14,7 @@ import (
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
@@ -79,6 +80,24 @@ var _ = Describe("Generate", Ordered, func() {
 		config := generate(other, deployment)
 		Expect(config.Warnings).To(ConsistOf(HavePrefix("EnvoyFilter istio-ingress/other-gateway does not apply to the proxy")))
 		Expect(config.Ignored).To(ConsistOf("Deployment istio-ingress/istio-ingressgateway"))
+	})
+
+	It("takes unstructured objects and objects without kind as well as typed ones", func() {
+		objects := seedObjects()
+		for i, obj := range objects {
+			if ef, ok := obj.(*istionetworkingv1alpha3.EnvoyFilter); ok {
+				ef.TypeMeta = metav1.TypeMeta{APIVersion: "networking.istio.io/v1alpha3", Kind: "EnvoyFilter"}
+				content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(ef)
+				Expect(err).NotTo(HaveOccurred())
+				objects[i] = &unstructured.Unstructured{Object: content}
+			}
+		}
+		config, err := pilot.Generate(objects, gateway())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(config.Listeners).To(HaveLen(len(baseline.Listeners)))
+		for i := range config.Listeners {
+			Expect(proto.Equal(config.Listeners[i], baseline.Listeners[i])).To(BeTrue(), config.Listeners[i].GetName())
+		}
 	})
 
 	Describe("selecting the filter chain of a TLS connection", func() {

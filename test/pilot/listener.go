@@ -16,9 +16,7 @@ import (
 
 // Names of the Envoy filters this package understands.
 const (
-	hcmFilterName      = "envoy.filters.network.http_connection_manager"
-	tcpProxyFilterName = "envoy.filters.network.tcp_proxy"
-	routerFilterName   = "envoy.filters.http.router"
+	hcmFilterName = "envoy.filters.network.http_connection_manager"
 	// NetworkRBACFilterName is the name of Envoy's network RBAC filter.
 	NetworkRBACFilterName = "envoy.filters.network.rbac"
 	// HTTPRBACFilterName is the name of Envoy's HTTP RBAC filter.
@@ -325,8 +323,8 @@ func checkOverlaps(l *listenerv3.Listener) error {
 	return nil
 }
 
-// NetworkFilters returns the network filters of a chain in the order Envoy runs them, up to and including the
-// terminal filter (the HTTP connection manager or the TCP proxy); Envoy requires the terminal filter to be last.
+// NetworkFilters returns the network filters of a chain in the order Envoy runs them; Envoy requires the terminal
+// filter (the HTTP connection manager or the TCP proxy) to be the last.
 func NetworkFilters(chain *listenerv3.FilterChain) []*listenerv3.Filter {
 	return chain.GetFilters()
 }
@@ -341,18 +339,28 @@ func FilterNames[T interface{ GetName() string }](filters []T) []string {
 }
 
 // HTTPConnectionManager returns the HTTP connection manager of a chain, nil when the chain has none (e.g. TLS
-// passthrough to a TCP proxy).
+// passthrough to a TCP proxy). Like Envoy, it recognizes the filter by the type of its typed_config.
 func HTTPConnectionManager(chain *listenerv3.FilterChain) (*hcmv3.HttpConnectionManager, error) {
 	for _, f := range chain.GetFilters() {
-		if f.GetName() == hcmFilterName {
+		if isHCM(f) {
 			return unpackHCM(f)
 		}
 	}
 	return nil, nil
 }
 
+// isHCM reports whether a network filter is an HTTP connection manager: by its type, or by its name when it comes
+// from ECDS (which unpackHCM rejects).
+func isHCM(f *listenerv3.Filter) bool {
+	if f.GetConfigDiscovery() != nil {
+		return f.GetName() == hcmFilterName
+	}
+	return f.GetTypedConfig().GetTypeUrl() == hcmType
+}
+
 // HTTPFilters returns the HTTP filters of a chain's HTTP connection manager in the order Envoy runs them on a
-// request, up to and including the router; an error when the chain has no HTTP connection manager.
+// request (Envoy requires the terminal filter, the router, to be the last); an error when the chain has no HTTP
+// connection manager.
 func HTTPFilters(chain *listenerv3.FilterChain) ([]*hcmv3.HttpFilter, error) {
 	hcm, err := HTTPConnectionManager(chain)
 	if err != nil {

@@ -396,12 +396,12 @@ func routeMatches(m *routev3.RouteMatch, req Request) (bool, error) {
 }
 
 // header returns the values of a request header; the pseudo-headers :method, :authority and :path come from the
-// request's fields.
+// request's fields. Envoy keeps HTTP/1's Host as :authority, so a matcher on "host" finds no header.
 func header(req Request, name string) ([]string, bool) {
 	switch strings.ToLower(name) {
 	case ":method":
 		return []string{req.Method}, req.Method != ""
-	case ":authority", "host":
+	case ":authority":
 		return []string{req.Authority}, req.Authority != ""
 	case ":path":
 		return []string{req.Path}, req.Path != ""

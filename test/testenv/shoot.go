@@ -8,11 +8,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -69,16 +71,7 @@ func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress b
 		}
 	}
 
-	service := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: f.IngressNamespace, Labels: map[string]string{"app": "istio-ingressgateway"}},
-		Spec: corev1.ServiceSpec{
-			Selector: f.ingressLabels(),
-			Ports: []corev1.ServicePort{
-				{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)},
-				{Name: "http-proxy", Port: 8443, TargetPort: intstr.FromInt32(8443)},
-			},
-		},
-	}
+	ingressObjects := IngressGatewayObjects(f.IngressNamespace, f.ingressLabels())
 	gateway := &istionetworkingv1beta1.Gateway{
 		ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver", Namespace: f.TechnicalID},
 		Spec: istioapinetworkingv1beta1.Gateway{
@@ -134,7 +127,7 @@ func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress b
 
 	objects := []client.Object{gateway, cluster, extension}
 	if withIngress {
-		objects = append(objects, service)
+		objects = append(objects, ingressObjects...)
 	}
 	for _, object := range objects {
 		if err := c.Create(ctx, object); err != nil {
@@ -142,4 +135,41 @@ func (f ShootFixture) create(ctx context.Context, c client.Client, withIngress b
 		}
 	}
 	return extension, nil
+}
+
+// IngressGatewayObjects returns a minimal copy of what gardener v1.150 renders for an ingress gateway whose pods carry
+// labels: the Deployment istio-ingressgateway and two Services with the same selector, istio-ingressgateway
+// (LoadBalancer, externalTrafficPolicy Local) and istio-ingressgateway-internal (ClusterIP), from
+// pkg/component/networking/istio/charts/istio/istio-ingress/templates/{deployment,service,service-internal}.yaml.
+// test/gardenerseed produces the real objects with gardener's own code; these suites still use this copy.
+func IngressGatewayObjects(namespace string, labels map[string]string) []client.Object {
+	objectLabels := maps.Clone(labels)
+	objectLabels["app"] = "istio-ingressgateway"
+	ports := []corev1.ServicePort{
+		{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)},
+		{Name: "http-proxy", Port: 8443, TargetPort: intstr.FromInt32(8443)},
+	}
+	return []client.Object{
+		&corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: namespace, Labels: objectLabels},
+			Spec:       corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, ExternalTrafficPolicy: corev1.ServiceExternalTrafficPolicyLocal, Selector: labels, Ports: ports},
+		},
+		&corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway-internal", Namespace: namespace, Labels: objectLabels},
+			Spec:       corev1.ServiceSpec{Selector: labels, Ports: ports},
+		},
+		&appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: namespace, Labels: objectLabels},
+			Spec: appsv1.DeploymentSpec{
+				Selector: &metav1.LabelSelector{MatchLabels: labels},
+				Template: corev1.PodTemplateSpec{
+					ObjectMeta: metav1.ObjectMeta{Labels: labels},
+					Spec: corev1.PodSpec{Containers: []corev1.Container{{
+						Name: "istio-proxy", Image: "istio-proxy",
+						Ports: []corev1.ContainerPort{{ContainerPort: 9443}, {ContainerPort: 8443}},
+					}}},
+				},
+			},
+		},
+	}
 }

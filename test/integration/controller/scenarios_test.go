@@ -20,7 +20,6 @@ import (
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -112,10 +111,9 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 	It("moves the filters when the shoot moves to another ingress gateway, and leaves no stale filter", func(ctx context.Context) {
 		zoneLabels := map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway--zone--b"}
 		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: zoneIngress}})).To(Succeed())
-		Expect(c.Create(ctx, &corev1.Service{
-			ObjectMeta: metav1.ObjectMeta{Name: "istio-ingressgateway", Namespace: zoneIngress, Labels: map[string]string{"app": "istio-ingressgateway"}},
-			Spec:       corev1.ServiceSpec{Selector: zoneLabels, Ports: []corev1.ServicePort{{Name: "tls", Port: 443, TargetPort: intstr.FromInt32(9443)}}},
-		})).To(Succeed())
+		for _, object := range testenv.IngressGatewayObjects(zoneIngress, zoneLabels) {
+			Expect(c.Create(ctx, object)).To(Succeed())
+		}
 
 		gateway := &istionetworkingv1beta1.Gateway{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--first", Name: "kube-apiserver"}, gateway)).To(Succeed())

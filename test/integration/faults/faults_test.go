@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -182,19 +183,19 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 	})
 
 	It("keeps the filters and reports the error while the ingress gateway is gone, and recovers when it is back", func(ctx context.Context) {
-		// envtest runs no namespace controller, so the ingress namespace going away is modelled by its Service, which
-		// is what the controller reads to find the gateway.
-		service := &corev1.Service{}
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: ingress, Name: "istio-ingressgateway"}, service)).To(Succeed())
-		Expect(c.Delete(ctx, service)).To(Succeed())
+		// envtest runs no namespace controller, so the ingress namespace going away is modelled by its gateway
+		// Deployment, the workload the controller finds the gateway by.
+		deployment := &appsv1.Deployment{}
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: ingress, Name: "istio-ingressgateway"}, deployment)).To(Succeed())
+		Expect(c.Delete(ctx, deployment)).To(Succeed())
 		setRules(ctx, alpha, "198.18.0.0/15")
 
-		expectFailing(ctx, alpha, "no ingress gateway Service selects")
+		expectFailing(ctx, alpha, "no istio ingress gateway Deployment has pods")
 		filter := &istionetworkingv1alpha3.EnvoyFilter{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: ingress, Name: "acl-" + alpha}, filter)).To(Succeed(), "the old filter stays: no shoot is left unprotected")
 
-		service.ResourceVersion = ""
-		Expect(c.Create(ctx, service)).To(Succeed())
+		deployment.ResourceVersion = ""
+		Expect(c.Create(ctx, deployment)).To(Succeed())
 		expectEnforced(ctx, alpha, "198.18.0.0/15")
 	})
 

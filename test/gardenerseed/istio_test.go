@@ -10,6 +10,7 @@ import (
 	"github.com/gardener/gardener/pkg/features"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -237,5 +238,21 @@ var _ = Describe("Istio", func() {
 		seed := gardenerseed.Seed{Zones: []string{"a", "b"}, ZonalIngress: ptr.To(false)}
 		Expect(names[*corev1.Namespace](istioObjects(seed), "")).To(ConsistOf("istio-ingress", "istio-system"))
 		Expect(seed.IngressGateways()).To(HaveLen(1))
+	})
+
+	It("deploys nginx, with its passthrough Gateway for the seed's ingress domain, only while DisableNginxIngressInSeed is off", func() {
+		// newNginxIngressController in pkg/gardenlet/controller/seed/seed/components.go;
+		// pkg/component/networking/nginxingress/nginxingress.go (GatewayWithTLSPassthrough for the domains)
+		Expect(names[*istionetworkingv1beta1.Gateway](istioObjects(gardenerseed.Seed{}), "garden")).To(BeEmpty())
+
+		objects := istioObjects(gardenerseed.Seed{NginxIngress: true})
+		nginx := gateway(objects, "garden", "nginx-ingress-controller")
+		Expect(nginx).NotTo(BeNil())
+		Expect(nginx.Spec.Selector).To(Equal(defaultLabels))
+		Expect(nginx.Spec.Servers).To(ConsistOf(And(
+			HaveField("Hosts", ConsistOf("*."+gardenerseed.DefaultIngressDomain)),
+			HaveField("Port.Number", BeEquivalentTo(443)),
+			HaveField("Tls.Mode", istioapinetworkingv1beta1.ServerTLSSettings_PASSTHROUGH),
+		)))
 	})
 })

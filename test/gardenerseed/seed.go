@@ -14,6 +14,7 @@ import (
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	"github.com/gardener/gardener/pkg/chartrenderer"
+	"github.com/gardener/gardener/pkg/component"
 	"github.com/gardener/gardener/pkg/component/networking/istiobasicauthserver"
 	vpnseedserver "github.com/gardener/gardener/pkg/component/networking/vpn/seedserver"
 	sharedcomponent "github.com/gardener/gardener/pkg/component/shared"
@@ -40,6 +41,9 @@ const (
 	DefaultSeedKubernetesVersion = "1.36.4"
 	// DefaultSeedPodCIDR is the seed's pod network (spec.networks.pods).
 	DefaultSeedPodCIDR = "100.64.0.0/12"
+	// DefaultSeedNodeCIDR is the seed's node network (spec.networks.nodes), where the seed's own components and, behind
+	// a load balancer that does not keep client addresses, every client connect from.
+	DefaultSeedNodeCIDR = "10.1.0.0/16"
 )
 
 // Seed describes the seed whose objects the fixtures produce: the parts of the Seed resource and of gardenlet's
@@ -72,6 +76,10 @@ type Seed struct {
 	// FeatureGates sets further gardenlet feature gates for the call, e.g. OpenTelemetryCollector or
 	// VictoriaLogsBackend; IstioTLSTermination and RemoveHTTPProxyLegacyPort above take precedence.
 	FeatureGates map[featuregate.Feature]bool
+	// NginxIngress keeps the seed's nginx ingress controller (gardenlet's feature gate DisableNginxIngressInSeed off),
+	// so Istio also returns what gardener's nginx-ingress component deploys: among others the Gateway
+	// garden/nginx-ingress-controller, TLS passthrough of the seed's wildcard ingress domain to nginx.
+	NginxIngress bool
 	// WildcardCertificate makes the seed hold a wildcard certificate for its ingress domain (a Secret labelled
 	// gardener.cloud/role=controlplane-cert in the garden namespace), so shoots get the api-<shortID> endpoint.
 	WildcardCertificate bool
@@ -110,7 +118,7 @@ func (s Seed) Object() *gardencorev1beta1.Seed {
 		Spec: gardencorev1beta1.SeedSpec{
 			Provider: gardencorev1beta1.SeedProvider{Type: "local", Region: "local", Zones: append([]string(nil), s.Zones...)},
 			Ingress:  &gardencorev1beta1.Ingress{Domain: s.ingressDomain(), Controller: gardencorev1beta1.IngressController{Kind: v1beta1constants.IngressKindNginx}},
-			Networks: gardencorev1beta1.SeedNetworks{Pods: DefaultSeedPodCIDR, Services: "100.80.0.0/13"},
+			Networks: gardencorev1beta1.SeedNetworks{Nodes: new(DefaultSeedNodeCIDR), Pods: DefaultSeedPodCIDR, Services: "100.80.0.0/13"},
 			Settings: &gardencorev1beta1.SeedSettings{
 				LoadBalancerServices: &gardencorev1beta1.SeedSettingLoadBalancerServices{
 					ExternalTrafficPolicy: s.ExternalTrafficPolicy,
@@ -153,6 +161,9 @@ func (s Seed) featureGates() map[featuregate.Feature]bool {
 	gates := map[featuregate.Feature]bool{}
 	for gate, enabled := range s.FeatureGates {
 		gates[gate] = enabled
+	}
+	if s.NginxIngress {
+		gates[features.DisableNginxIngressInSeed] = false
 	}
 	if s.IstioTLSTermination != nil {
 		gates[features.IstioTLSTermination] = *s.IstioTLSTermination
@@ -223,6 +234,9 @@ func Istio(ctx context.Context, s Seed) ([]client.Object, error) {
 			return err
 		}
 		if err := deployIstio(ctx, env.client, s); err != nil {
+			return err
+		}
+		if err := deployNginxIngress(ctx, env.client, s); err != nil {
 			return err
 		}
 		objects, err = env.objects(ctx)
@@ -355,6 +369,51 @@ func deployIstio(ctx context.Context, c client.Client, s Seed) error {
 
 	if err := istioDeployer.Deploy(ctx); err != nil {
 		return fmt.Errorf("failed to deploy istio: %w", err)
+	}
+	return nil
+}
+
+// deployNginxIngress mirrors newNginxIngressController of pkg/gardenlet/controller/seed/seed/components.go (gardener
+// v1.150.0): with DisableNginxIngressInSeed on, the component is destroyed and nothing is deployed. The nginx
+// configuration (getConfig of pkg/gardenlet/controller/seed/seed/nginxingress.go, unexported) only fills nginx's own
+// ConfigMap and is left empty.
+func deployNginxIngress(ctx context.Context, c client.Client, s Seed) error {
+	if features.DefaultFeatureGate.Enabled(features.DisableNginxIngressInSeed) {
+		return nil
+	}
+	seedVersion, err := semver.NewVersion(s.kubernetesVersion())
+	if err != nil {
+		return fmt.Errorf("failed to parse the seed's Kubernetes version: %w", err)
+	}
+	seed := &seedpkg.Seed{}
+	seed.SetInfo(s.Object())
+	config := s.GardenletConfiguration()
+	const seedIsGarden = false
+
+	nginx, err := sharedcomponent.NewNginxIngress(
+		c,
+		v1beta1constants.GardenNamespace,
+		v1beta1constants.GardenNamespace,
+		seedVersion,
+		nil,
+		seed.GetLoadBalancerServiceAnnotations(),
+		nil,
+		v1beta1constants.PriorityClassNameSeedSystem600,
+		true,
+		component.ClusterTypeSeed,
+		"",
+		v1beta1constants.SeedNginxIngressClass,
+		[]string{seed.GetIngressFQDN("*")},
+		sharedcomponent.GetIstioZoneLabels(config.SNI.Ingress.Labels, nil),
+		*config.SNI.Ingress.Namespace,
+		seedIsGarden,
+		false,
+	)
+	if err != nil {
+		return fmt.Errorf("failed to create the nginx ingress deployer: %w", err)
+	}
+	if err := nginx.Deploy(ctx); err != nil {
+		return fmt.Errorf("failed to deploy the nginx ingress controller: %w", err)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -28,6 +29,10 @@ var (
 	c         client.Client
 	mgrClient client.Client
 )
+
+// seedLayout is the seed all specs share, as gardener v1.150 lays it out: three zones with zonal ingress gateways
+// (istio-ingress and istio-ingress--a/b/c), and nginx still running for the controller's nginx path.
+var seedLayout = gardenerseed.Seed{Zones: []string{"a", "b", "c"}, NginxIngress: true}
 
 var _ = BeforeSuite(func(ctx context.Context) {
 	seed = testenv.StartSeedSuite(ctx)
@@ -44,6 +49,7 @@ var _ = BeforeSuite(func(ctx context.Context) {
 		Config:                    aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}},
 		IgnoreOperationAnnotation: true,
 	})).To(Succeed())
+	Expect(testenv.CreateSeedIngress(ctx, c, seedLayout)).To(Succeed())
 	stopManager := testenv.RunManager(mgr)
 	DeferCleanup(func() { Expect(stopManager()).To(Succeed()) })
 }, NodeTimeout(2*time.Minute))

@@ -31,15 +31,42 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
+const providerConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48"]}]}`
+
+// web is a highly available shoot: its kube-apiserver and its observability endpoints are all exposed on the seed's
+// default ingress gateway.
+var web = testenv.ShootFixture{Seed: seedLayout, Shoot: gardenerseed.Shoot{Name: "web", HighAvailability: true}, ProviderConfig: providerConfig}
+
 const (
-	technicalID    = "shoot--dev--web"
-	ingressNS      = "istio-ingress"
-	filterName     = "acl-" + technicalID
-	providerConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48"]}]}`
+	ingressNS  = "istio-ingress"
+	filterName = "acl-shoot--dev--web"
 )
+
+// sniMatches returns the server names the filter's patches select filter chains by, in patch order.
+func sniMatches(filter *istionetworkingv1alpha3.EnvoyFilter) []string {
+	var names []string
+	for _, patch := range filter.Spec.ConfigPatches {
+		if sni := patch.Match.GetListener().GetFilterChain().GetSni(); sni != "" {
+			names = append(names, sni)
+		}
+	}
+	return names
+}
+
+// sharedListenerPorts returns the ports of the listeners the filter patches without selecting a chain by server name.
+func sharedListenerPorts(filter *istionetworkingv1alpha3.EnvoyFilter) []uint32 {
+	var ports []uint32
+	for _, patch := range filter.Spec.ConfigPatches {
+		if patch.Match.GetListener().GetFilterChain().GetSni() == "" {
+			ports = append(ports, patch.Match.GetListener().GetPortNumber())
+		}
+	}
+	return ports
+}
 
 // principalsOfFirstPatch returns the remote_ip address prefixes of the network RBAC filter of the first patch.
 func principalsOfFirstPatch(filter *istionetworkingv1alpha3.EnvoyFilter) []string {
@@ -80,8 +107,11 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 
 	BeforeAll(func(ctx context.Context) {
 		var err error
-		extension, err = testenv.ShootFixture{TechnicalID: technicalID, IngressNamespace: ingressNS, Host: "api.web.dev.example.com", ProviderConfig: providerConfig}.Create(ctx, c)
+		extension, err = web.CreateWithoutIngress(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
+		gateway, err := web.IngressGateway(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(gateway.Namespace).To(Equal(ingressNS))
 	})
 
 	It("applies EnvoyFilters that admit the rules and the always-allowed sources, and reports the rule summary", func(ctx context.Context) {
@@ -90,9 +120,12 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 
-		Expect(filter.Spec.ConfigPatches).To(HaveLen(2), "the SNI host and the shared HTTP proxy listener")
-		Expect(filter.Spec.ConfigPatches[0].Match.GetListener().GetFilterChain().GetSni()).To(Equal("api.web.dev.example.com"))
-		Expect(principalsOfFirstPatch(filter)).To(Equal([]string{"10.180.0.0", "10.250.0.0", "100.96.0.0", "172.16.0.0", "198.51.100.10", "203.0.113.0", "2001:db8:1::"}))
+		// One chain serves the kube-apiserver's external and internal hosts (Istio TLS termination, one server), and is
+		// selected by the one of them no other chain serves; plutono and prometheus have chains of their own.
+		Expect(sniMatches(filter)).To(Equal([]string{web.Shoot.InternalAPIServerHost(), web.Shoot.IngressHost(seedLayout, "gu"), web.Shoot.IngressHost(seedLayout, "p")}))
+		Expect(sharedListenerPorts(filter)).To(Equal([]uint32{8443, 8132}), "the apiserver-proxy and the legacy reversed-VPN listener")
+		// Seed nodes and pods, the shoot's nodes, its egress, the operator's addition, and the rules.
+		Expect(principalsOfFirstPatch(filter)).To(Equal([]string{"10.1.0.0", "10.250.0.0", "100.64.0.0", "172.16.0.0", "198.51.100.10", "203.0.113.0", "2001:db8:1::"}))
 
 		Eventually(func(g Gomega) {
 			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
@@ -107,8 +140,8 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 
 		// Six IPv4 prefixes (seed nodes and pods, shoot nodes, egress, additional, the rule) and one IPv6 prefix.
-		Expect(testutil.ToFloat64(renderedPrefixesGauge(technicalID, "ipv4"))).To(Equal(6.0))
-		Expect(testutil.ToFloat64(renderedPrefixesGauge(technicalID, "ipv6"))).To(Equal(1.0))
+		Expect(testutil.ToFloat64(renderedPrefixesGauge(web.TechnicalID(), "ipv4"))).To(Equal(6.0))
+		Expect(testutil.ToFloat64(renderedPrefixesGauge(web.TechnicalID(), "ipv6"))).To(Equal(1.0))
 	})
 
 	It("writes nothing when a reconcile changes nothing", func(ctx context.Context) {
@@ -153,9 +186,9 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 		})
 
 		managedResource := &resourcesv1alpha1.ManagedResource{}
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
 		secret := &corev1.Secret{}
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
 		actuator := aclcontroller.NewActuator(observed, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}})
 		Eventually(func(g Gomega) {
 			// Until the running controller has finished with the previous spec, the Extension's status may still be
@@ -193,23 +226,20 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
-	It("follows a change of the hosts the shoot's istio Gateway serves", func(ctx context.Context) {
+	It("follows a change of the hosts the shoot's istio Gateways serve", func(ctx context.Context) {
+		// When the seed gains a wildcard certificate, gardenlet adds the wildcard endpoint api-<shortID> to the
+		// kube-apiserver Gateway as a server of its own (its own filter chain).
+		withWildcard := web
+		withWildcard.Seed.WildcardCertificate = true
+		Expect(withWildcard.ApplyControlPlane(ctx, c)).To(Succeed())
 		gateway := &istionetworkingv1beta1.Gateway{}
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: "kube-apiserver"}, gateway)).To(Succeed())
-		patch := client.MergeFrom(gateway.DeepCopy())
-		gateway.Spec.Servers[0].Hosts = append(gateway.Spec.Servers[0].Hosts, "api.web.dev.internal.example.com")
-		Expect(c.Patch(ctx, gateway, patch)).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: "kube-apiserver"}, gateway)).To(Succeed())
+		Expect(gateway.Spec.Servers).To(HaveLen(2))
 
 		Eventually(func(g Gomega) {
 			filter := &istionetworkingv1alpha3.EnvoyFilter{}
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingressNS, Name: filterName}, filter)).To(Succeed())
-			var hosts []string
-			for _, patch := range filter.Spec.ConfigPatches {
-				if sni := patch.Match.GetListener().GetFilterChain().GetSni(); sni != "" {
-					hosts = append(hosts, sni)
-				}
-			}
-			g.Expect(hosts).To(Equal([]string{"api.web.dev.example.com", "api.web.dev.internal.example.com"}))
+			g.Expect(sniMatches(filter)).To(ContainElement(web.Shoot.IngressHost(seedLayout, "api")))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 

@@ -8,28 +8,30 @@ import (
 	"context"
 	"time"
 
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	istioapinetworkingv1beta1 "istio.io/api/networking/v1beta1"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
-	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
-var _ = Describe("The seed's observability ingress", Ordered, func() {
-	const (
-		technicalID = "shoot--dev--watch"
-		ingress     = "istio-ingress-observability"
-		chain       = "*.ingress.local.seed.example.com"
-		plutonoHost = "gu-dev--watch.ingress.local.seed.example.com"
-		promHost    = "p-dev--watch.ingress.local.seed.example.com"
-	)
-	labels := map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway-observability"}
+var _ = Describe("The seed's observability ingress through nginx", Ordered, func() {
+	const ingress = "istio-ingress"
+	// A shoot of purpose testing has no observability components of gardener v1.150 (no plutono or prometheus
+	// Gateways), so the hosts below are served only by the Ingresses the specs create.
+	watch := testenv.ShootFixture{Seed: seedLayout, Shoot: gardenerseed.Shoot{Name: "watch", HighAvailability: true, Purpose: gardencorev1beta1.ShootPurposeTesting},
+		ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}
+	technicalID := watch.TechnicalID()
+	// The nginx-ingress component passes the seed's wildcard ingress domain through to nginx (seedLayout.NginxIngress).
+	chain := "*." + gardenerseed.DefaultIngressDomain
+	plutonoHost, promHost := watch.Shoot.IngressHost(seedLayout, "gu"), watch.Shoot.IngressHost(seedLayout, "p")
 
 	// ownHostsOnChain returns the server names the shoot's filter restricts on the shared wildcard chain, nil when
 	// it has no patch for that chain.
@@ -52,28 +54,20 @@ var _ = Describe("The seed's observability ingress", Ordered, func() {
 	}
 
 	BeforeAll(func(ctx context.Context) {
-		_, err := testenv.ShootFixture{TechnicalID: technicalID, IngressNamespace: ingress, Host: "api.watch.dev.example.com", IngressLabels: labels,
-			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}.Create(ctx, c)
+		_, err := watch.CreateWithoutIngress(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(client.IgnoreAlreadyExists(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "garden"}}))).To(Succeed())
-		// As gardener's nginx-ingress component creates it: TLS passthrough of the seed's ingress domain.
-		Expect(c.Create(ctx, &istionetworkingv1beta1.Gateway{
-			ObjectMeta: metav1.ObjectMeta{Name: "nginx-ingress-controller", Namespace: "garden"},
-			Spec: istioapinetworkingv1beta1.Gateway{Selector: labels, Servers: []*istioapinetworkingv1beta1.Server{{
-				Hosts: []string{chain},
-				Port:  &istioapinetworkingv1beta1.Port{Number: 443, Name: "tls", Protocol: "TLS"},
-				Tls:   &istioapinetworkingv1beta1.ServerTLSSettings{Mode: istioapinetworkingv1beta1.ServerTLSSettings_PASSTHROUGH},
-			}}},
-		})).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: "garden", Name: "nginx-ingress-controller"}, &istionetworkingv1beta1.Gateway{})).To(Succeed())
 
 		Eventually(func(g Gomega) { g.Expect(ownHostsOnChain(ctx, g)).To(BeNil()) }).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
 	It("restricts the shoot's plutono host on the shared wildcard chain once its Ingress appears", func(ctx context.Context) {
+		// Written by hand: gardener v1.150's components create no Ingress; before v1.141 plutono was exposed by an
+		// Ingress of class nginx-ingress-gardener (v1beta1constants.SeedNginxIngressClass) like this one.
 		Expect(c.Create(ctx, &networkingv1.Ingress{
 			ObjectMeta: metav1.ObjectMeta{Name: "plutono", Namespace: technicalID},
 			Spec: networkingv1.IngressSpec{
-				IngressClassName: new("nginx-ingress-gardener"),
+				IngressClassName: new(v1beta1constants.SeedNginxIngressClass),
 				TLS:              []networkingv1.IngressTLS{{Hosts: []string{plutonoHost}}},
 				Rules:            []networkingv1.IngressRule{{Host: plutonoHost}},
 			},

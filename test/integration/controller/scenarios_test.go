@@ -6,7 +6,6 @@ package controller_test
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
@@ -15,33 +14,42 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
-	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
 var _ = Describe("Shoots sharing a seed", Ordered, func() {
 	const (
-		sharedIngress = "istio-ingress-shared"
-		zoneIngress   = "istio-ingress--zone--b"
+		defaultIngress = "istio-ingress"
+		zoneIngress    = "istio-ingress--a"
+		allowOnly      = `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`
 	)
-	var first, second *extensionsv1alpha1.Extension
-	// Labels of their own keep this ingress apart from the one of the other suite in the same seed.
-	sharedLabels := map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway-shared"}
+	// Shoots pinned to zone a: their kube-apiservers share the zonal ingress gateway of zone a, their observability
+	// endpoints the seed's default gateway.
+	inZoneA := func(name, providerConfig string) testenv.ShootFixture {
+		return testenv.ShootFixture{Seed: seedLayout, Shoot: gardenerseed.Shoot{Name: name, Zone: "a"}, ProviderConfig: providerConfig}
+	}
+	first, second := inZoneA("first", allowOnly), inZoneA("second", `{"rule":{"action":"DENY","type":"remote_ip","cidrs":["0.0.0.0/0"]}}`)
+	sleepy := inZoneA("sleepy", allowOnly)
+	sleepy.Hibernated = true
+	var firstExtension, secondExtension *extensionsv1alpha1.Extension
 
+	filter := func(ctx context.Context, g Gomega, namespace, technicalID string) *istionetworkingv1alpha3.EnvoyFilter {
+		f := &istionetworkingv1alpha3.EnvoyFilter{}
+		g.Expect(c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: "acl-" + technicalID}, f)).To(Succeed())
+		return f
+	}
 	filterIn := func(ctx context.Context, namespace, technicalID string) func(Gomega) {
-		return func(g Gomega) {
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: "acl-" + technicalID}, &istionetworkingv1alpha3.EnvoyFilter{})).To(Succeed())
-		}
+		return func(g Gomega) { filter(ctx, g, namespace, technicalID) }
 	}
 	goneFrom := func(ctx context.Context, namespace, technicalID string) func(Gomega) {
 		return func(g Gomega) {
@@ -51,50 +59,52 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 	}
 
 	BeforeAll(func(ctx context.Context) {
-		var err error
-		first, err = testenv.ShootFixture{TechnicalID: "shoot--dev--first", IngressNamespace: sharedIngress, Host: "api.first.dev.example.com", IngressLabels: sharedLabels,
-			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}.Create(ctx, c)
+		gateway, err := first.IngressGateway(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(gateway.Namespace).To(Equal(zoneIngress))
+
+		firstExtension, err = first.CreateWithoutIngress(ctx, c)
+		Expect(err).NotTo(HaveOccurred())
+		secondExtension, err = second.CreateWithoutIngress(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
 
-		// The second shoot uses the same ingress gateway; only its namespace and host differ.
-		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shoot--dev--second"}})).To(Succeed())
-		fixture := testenv.ShootFixture{TechnicalID: "shoot--dev--second", IngressNamespace: sharedIngress, Host: "api.second.dev.example.com", IngressLabels: sharedLabels,
-			ProviderConfig: `{"rule":{"action":"DENY","type":"remote_ip","cidrs":["0.0.0.0/0"]}}`}
-		second, err = fixture.CreateWithoutIngress(ctx, c)
-		Expect(err).NotTo(HaveOccurred())
-
-		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--first")).WithTimeout(30 * time.Second).Should(Succeed())
-		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(30 * time.Second).Should(Succeed())
+		for _, shoot := range []testenv.ShootFixture{first, second} {
+			Eventually(filterIn(ctx, zoneIngress, shoot.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
+			Eventually(filterIn(ctx, defaultIngress, shoot.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
+		}
 	})
 
 	It("keeps each shoot's filters to its own hosts and destinations", func(ctx context.Context) {
-		for _, technicalID := range []string{"shoot--dev--first", "shoot--dev--second"} {
-			filter := &istionetworkingv1alpha3.EnvoyFilter{}
-			Expect(c.Get(ctx, client.ObjectKey{Namespace: sharedIngress, Name: "acl-" + technicalID}, filter)).To(Succeed())
-			host := "api.first.dev.example.com"
-			if technicalID == "shoot--dev--second" {
-				host = "api.second.dev.example.com"
-			}
-			Expect(filter.Spec.ConfigPatches[0].Match.GetListener().GetFilterChain().GetSni()).To(Equal(host))
-			shared := filter.Spec.ConfigPatches[1].Patch.Value.AsMap()
-			policies := shared["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
-			own := policies["acl-other-shoots"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
-			for _, rule := range own {
-				// Each destination is matched exactly, and as the first of several values (prefix "<destination>,").
-				match := rule.(map[string]any)["header"].(map[string]any)["string_match"].(map[string]any)
-				value, ok := match["exact"].(string)
-				if !ok {
-					value = match["prefix"].(string)
+		for _, shoot := range []testenv.ShootFixture{first, second} {
+			zonal := filter(ctx, Default, zoneIngress, shoot.TechnicalID())
+			Expect(sniMatches(zonal)).To(Equal([]string{shoot.Shoot.InternalAPIServerHost()}))
+			Expect(sniMatches(filter(ctx, Default, defaultIngress, shoot.TechnicalID()))).To(Equal([]string{shoot.Shoot.IngressHost(seedLayout, "gu"), shoot.Shoot.IngressHost(seedLayout, "p")}))
+
+			Expect(sharedListenerPorts(zonal)).To(Equal([]uint32{8443, 8132}))
+			for _, patch := range zonal.Spec.ConfigPatches {
+				if patch.Match.GetListener().GetFilterChain().GetSni() != "" {
+					continue
 				}
-				Expect(value).To(ContainSubstring(technicalID))
+				policies := patch.Patch.Value.AsMap()["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
+				own := policies["acl-other-shoots"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
+				for _, rule := range own {
+					// Each destination is matched exactly, and as the first of several values (prefix "<destination>,").
+					match := rule.(map[string]any)["header"].(map[string]any)["string_match"].(map[string]any)
+					value, ok := match["exact"].(string)
+					if !ok {
+						value = match["prefix"].(string)
+					}
+					Expect(value).To(ContainSubstring(shoot.TechnicalID()))
+				}
 			}
 		}
 	})
 
 	It("follows new egress CIDRs of the shoot's Infrastructure", func(ctx context.Context) {
+		// gardenlet creates the Infrastructure; its provider extension reports the egress CIDRs in its status.
 		infrastructure := &extensionsv1alpha1.Infrastructure{
-			ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shoot--dev--first"},
-			Spec:       extensionsv1alpha1.InfrastructureSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{Type: "local"}, Region: "local", SecretRef: corev1.SecretReference{Name: "cloudprovider", Namespace: "shoot--dev--first"}},
+			ObjectMeta: metav1.ObjectMeta{Name: "first", Namespace: first.TechnicalID()},
+			Spec:       extensionsv1alpha1.InfrastructureSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{Type: "local"}, Region: "local", SecretRef: corev1.SecretReference{Name: "cloudprovider", Namespace: first.TechnicalID()}},
 		}
 		Expect(c.Create(ctx, infrastructure)).To(Succeed())
 		patch := client.MergeFrom(infrastructure.DeepCopy())
@@ -102,28 +112,24 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 		Expect(c.Status().Patch(ctx, infrastructure, patch)).To(Succeed())
 
 		Eventually(func(g Gomega) {
-			filter := &istionetworkingv1alpha3.EnvoyFilter{}
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: sharedIngress, Name: "acl-shoot--dev--first"}, filter)).To(Succeed())
-			g.Expect(principalsOfFirstPatch(filter)).To(ContainElement("203.0.113.77"))
+			g.Expect(principalsOfFirstPatch(filter(ctx, g, zoneIngress, first.TechnicalID()))).To(ContainElement("203.0.113.77"))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
 	It("moves the filters when the shoot moves to another ingress gateway, and leaves no stale filter", func(ctx context.Context) {
-		zoneLabels := map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway--zone--b"}
-		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: zoneIngress}})).To(Succeed())
-		for _, object := range testenv.IngressGatewayObjects(zoneIngress, zoneLabels) {
-			Expect(c.Create(ctx, object)).To(Succeed())
-		}
+		// A shoot that becomes highly available across zones leaves its zone's gateway for the seed's default one.
+		moved := first
+		moved.Shoot.Zone, moved.Shoot.HighAvailability = "", true
+		gateway, err := moved.IngressGateway(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(gateway.Namespace).To(Equal(defaultIngress))
+		Expect(moved.ApplyControlPlane(ctx, c)).To(Succeed())
 
-		gateway := &istionetworkingv1beta1.Gateway{}
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--first", Name: "kube-apiserver"}, gateway)).To(Succeed())
-		patch := client.MergeFrom(gateway.DeepCopy())
-		gateway.Spec.Selector = zoneLabels
-		Expect(c.Patch(ctx, gateway, patch)).To(Succeed())
-
-		Eventually(filterIn(ctx, zoneIngress, "shoot--dev--first")).WithTimeout(30 * time.Second).Should(Succeed())
-		Eventually(goneFrom(ctx, sharedIngress, "shoot--dev--first")).WithTimeout(30 * time.Second).Should(Succeed())
-		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(sniMatches(filter(ctx, g, defaultIngress, first.TechnicalID()))).To(ContainElement(first.Shoot.InternalAPIServerHost()))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(goneFrom(ctx, zoneIngress, first.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
+		Consistently(filterIn(ctx, zoneIngress, second.TechnicalID())).WithTimeout(2 * time.Second).Should(Succeed())
 	})
 
 	It("keeps the filters on migration and re-creates their ManagedResource on restore", func(ctx context.Context) {
@@ -132,46 +138,46 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 		// It also records the last operation as that reconciler does, so that the running controller, which reacts to
 		// the ManagedResource's deletion, sees a migration in progress and then a migrated Extension, and keeps off.
 		actuator := aclcontroller.NewActuator(mgrClient, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits()})
-		Expect(c.Get(ctx, client.ObjectKeyFromObject(second), second)).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKeyFromObject(secondExtension), secondExtension)).To(Succeed())
 		setLastOperation := func(operation gardencorev1beta1.LastOperationType, state gardencorev1beta1.LastOperationState) {
-			patch := client.MergeFrom(second.DeepCopy())
-			second.Status.LastOperation = &gardencorev1beta1.LastOperation{Type: operation, State: state, LastUpdateTime: metav1.Now()}
-			Expect(c.Status().Patch(ctx, second, patch)).To(Succeed())
+			patch := client.MergeFrom(secondExtension.DeepCopy())
+			secondExtension.Status.LastOperation = &gardencorev1beta1.LastOperation{Type: operation, State: state, LastUpdateTime: metav1.Now()}
+			Expect(c.Status().Patch(ctx, secondExtension, patch)).To(Succeed())
 		}
 		managedResourceGone := func() bool {
-			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))
+			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: second.TechnicalID(), Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))
 		}
 
 		setLastOperation(gardencorev1beta1.LastOperationTypeMigrate, gardencorev1beta1.LastOperationStateProcessing)
-		Expect(actuator.Migrate(ctx, GinkgoLogr, second.DeepCopy())).To(Succeed())
+		Expect(actuator.Migrate(ctx, GinkgoLogr, secondExtension.DeepCopy())).To(Succeed())
 		setLastOperation(gardencorev1beta1.LastOperationTypeMigrate, gardencorev1beta1.LastOperationStateSucceeded)
 		Expect(managedResourceGone()).To(BeTrue())
 		Consistently(managedResourceGone).WithTimeout(2*time.Second).Should(BeTrue(), "the controller does not undo a migration")
-		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
+		Consistently(filterIn(ctx, zoneIngress, second.TechnicalID())).WithTimeout(2 * time.Second).Should(Succeed())
 
 		setLastOperation(gardencorev1beta1.LastOperationTypeRestore, gardencorev1beta1.LastOperationStateProcessing)
 		Eventually(func(g Gomega) {
-			g.Expect(actuator.Restore(ctx, GinkgoLogr, second.DeepCopy())).To(Succeed())
+			g.Expect(actuator.Restore(ctx, GinkgoLogr, secondExtension.DeepCopy())).To(Succeed())
 		}).WithTimeout(10 * time.Second).Should(Succeed())
 		setLastOperation(gardencorev1beta1.LastOperationTypeRestore, gardencorev1beta1.LastOperationStateSucceeded)
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: "shoot--dev--second", Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
-		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(30 * time.Second).Should(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: second.TechnicalID(), Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
+		Eventually(filterIn(ctx, zoneIngress, second.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
 	It("reports a shoot with workers whose egress CIDRs are unknown, and still protects it", func(ctx context.Context) {
-		extension, err := testenv.ShootFixture{TechnicalID: "shoot--dev--third", IngressNamespace: sharedIngress, Host: "api.third.dev.example.com",
-			IngressLabels: sharedLabels, EgressUnknown: true,
-			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}.CreateWithoutIngress(ctx, c)
+		third := inZoneA("third", allowOnly)
+		third.EgressUnknown = true
+		extension, err := third.CreateWithoutIngress(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
 
-		Eventually(filterIn(ctx, sharedIngress, "shoot--dev--third")).WithTimeout(30 * time.Second).Should(Succeed())
+		Eventually(filterIn(ctx, zoneIngress, third.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
 		Eventually(func(g Gomega) {
 			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
 			g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
 			g.Expect(string(extension.Status.ProviderStatus.Raw)).To(ContainSubstring(`"egressUnknown":true`))
 
 			eventList := &eventsv1.EventList{}
-			g.Expect(c.List(ctx, eventList, client.InNamespace("shoot--dev--third"))).To(Succeed())
+			g.Expect(c.List(ctx, eventList, client.InNamespace(third.TechnicalID()))).To(Succeed())
 			g.Expect(eventList.Items).To(ContainElement(And(
 				HaveField("Reason", "EgressUnknown"), HaveField("Type", corev1.EventTypeWarning),
 				HaveField("Regarding.Name", extension.Name),
@@ -180,16 +186,13 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 	})
 
 	It("protects hibernated and workerless shoots like any other, without expecting egress CIDRs of a workerless one", func(ctx context.Context) {
-		for _, fixture := range []testenv.ShootFixture{
-			{TechnicalID: "shoot--dev--sleepy", Hibernated: true},
-			{TechnicalID: "shoot--dev--lean", Workerless: true, EgressUnknown: true},
-		} {
-			fixture.IngressNamespace, fixture.IngressLabels, fixture.Host = sharedIngress, sharedLabels, "api."+fixture.TechnicalID+".example.com"
-			fixture.ProviderConfig = `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`
+		lean := inZoneA("lean", allowOnly)
+		lean.Workerless, lean.EgressUnknown = true, true
+		for _, fixture := range []testenv.ShootFixture{sleepy, lean} {
 			extension, err := fixture.CreateWithoutIngress(ctx, c)
 			Expect(err).NotTo(HaveOccurred())
 
-			Eventually(filterIn(ctx, sharedIngress, fixture.TechnicalID)).WithTimeout(30 * time.Second).Should(Succeed())
+			Eventually(filterIn(ctx, zoneIngress, fixture.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
 			Eventually(func(g Gomega) {
 				g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
 				g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
@@ -199,31 +202,25 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 	})
 
 	It("keeps a waking shoot's nodes admitted, with the egress addresses it has after the wake-up", func(ctx context.Context) {
-		cluster := &extensionsv1alpha1.Cluster{}
-		Expect(c.Get(ctx, client.ObjectKey{Name: "shoot--dev--sleepy"}, cluster)).To(Succeed())
-		shoot := &gardencorev1beta1.Shoot{}
-		Expect(json.Unmarshal(cluster.Spec.Shoot.Raw, shoot)).To(Succeed())
-		shoot.Spec.Hibernation.Enabled = ptr.To(false)
-		shoot.Status.IsHibernated = false
-		// New machines, new egress addresses: as gardenlet updates the Cluster on wake-up.
-		shoot.Status.Networking = &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.99/32"}}
-		raw, err := json.Marshal(shoot)
-		Expect(err).NotTo(HaveOccurred())
-		patch := client.MergeFrom(cluster.DeepCopy())
-		cluster.Spec.Shoot.Raw = raw
-		Expect(c.Patch(ctx, cluster, patch)).To(Succeed())
+		// New machines, new egress addresses: gardenlet syncs the woken Shoot into the Cluster.
+		awake := sleepy
+		awake.Hibernated = false
+		awake.Shoot.Mutate = func(shoot *gardencorev1beta1.Shoot) {
+			shoot.Status.Networking = &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{"198.51.100.99/32"}}
+		}
+		Expect(awake.ApplyControlPlane(ctx, c)).To(Succeed())
 
 		Eventually(func(g Gomega) {
-			filter := &istionetworkingv1alpha3.EnvoyFilter{}
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: sharedIngress, Name: "acl-shoot--dev--sleepy"}, filter)).To(Succeed())
-			g.Expect(principalsOfFirstPatch(filter)).To(ContainElements("198.51.100.99", "10.180.0.0", "192.0.2.0"))
-			g.Expect(principalsOfFirstPatch(filter)).NotTo(ContainElement("198.51.100.10"), "the egress address of before the hibernation is gone")
+			principals := principalsOfFirstPatch(filter(ctx, g, zoneIngress, sleepy.TechnicalID()))
+			g.Expect(principals).To(ContainElements("198.51.100.99", "10.250.0.0", "192.0.2.0"))
+			g.Expect(principals).NotTo(ContainElement("198.51.100.10"), "the egress address of before the hibernation is gone")
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
 	It("removes one shoot's filters without touching the other's", func(ctx context.Context) {
-		Expect(c.Delete(ctx, first)).To(Succeed())
-		Eventually(goneFrom(ctx, zoneIngress, "shoot--dev--first")).WithTimeout(time.Minute).Should(Succeed())
-		Consistently(filterIn(ctx, sharedIngress, "shoot--dev--second")).WithTimeout(2 * time.Second).Should(Succeed())
+		Expect(c.Delete(ctx, firstExtension)).To(Succeed())
+		Eventually(goneFrom(ctx, defaultIngress, first.TechnicalID())).WithTimeout(time.Minute).Should(Succeed())
+		Consistently(filterIn(ctx, zoneIngress, second.TechnicalID())).WithTimeout(2 * time.Second).Should(Succeed())
+		Consistently(filterIn(ctx, defaultIngress, second.TechnicalID())).WithTimeout(2 * time.Second).Should(Succeed())
 	})
 })

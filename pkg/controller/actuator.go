@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
@@ -66,6 +67,9 @@ type ProviderStatus struct {
 	// addresses: their load balancer replaces them with seed node addresses, which are always admitted, so the rules
 	// do not restrict clients that come through them.
 	ClientAddressesHidden []string `json:"clientAddressesHidden,omitempty"`
+	// Warnings are the findings about the rules ("<field path>: <message>", as the webhook returns them), e.g. entries
+	// that are enforced other than written because the webhook admitted them before it refused such entries.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Reconcile renders the shoot's EnvoyFilters and deploys them through a seed ManagedResource.
@@ -86,7 +90,10 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	if ex.Spec.ProviderConfig != nil {
 		raw = ex.Spec.ProviderConfig.Raw
 	}
-	validated := validation.ValidateProviderConfig(raw, nil, field.NewPath("spec", "providerConfig"), a.config.Limits)
+	// The webhook admits on update what it refuses on create (unchanged providerConfigs, ratcheted entries), and shoots
+	// of the existing ACL extension were admitted before it existed: whatever has a single meaning is enforced as Envoy
+	// matched it, and reported.
+	validated := validation.EnforceProviderConfig(raw, field.NewPath("spec", "providerConfig"), a.config.Limits)
 	if len(validated.Errors) > 0 {
 		// Invalid rules are the shoot owner's to fix; retrying does not help, and the old filters stay in place.
 		return v1beta1helper.NewErrorWithCodes(fmt.Errorf("invalid ACL rules: %w", validated.Errors.ToAggregate()), gardencorev1beta1.ErrorConfigurationProblem)
@@ -97,6 +104,10 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 		return err
 	}
 	input.Policy = validated.Policy
+	warnings := validated.Warnings.Strings()
+	if len(warnings) > 0 {
+		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "RulesWarnings", "Reconcile", "The ACL rules are enforced with warnings: %s", strings.Join(warnings, "; "))
+	}
 	if alwaysAllowed.EgressUnknown {
 		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "EgressUnknown", "Reconcile", "The shoot has workers but no egress CIDRs are known: its nodes reach the control plane only if the ACL rules allow them")
 	}
@@ -122,6 +133,16 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	if err := managedresources.CreateForSeed(ctx, a.client, ex.Namespace, ManagedResourceName, false, data); err != nil {
 		return fmt.Errorf("failed to deploy the EnvoyFilters: %w", err)
 	}
+	gatewayNamespaces := make([]string, 0, len(found.Gateways))
+	for _, gateway := range found.Gateways {
+		gatewayNamespaces = append(gatewayNamespaces, gateway.Namespace)
+	}
+	if removed, err := a.removeLegacyObjects(ctx, ex, gatewayNamespaces, true); err != nil {
+		return err
+	} else if removed {
+		log.Info("Removed the objects of the existing ACL extension", "managedResource", LegacyManagedResourceName)
+		a.recorder.Eventf(ex, nil, corev1.EventTypeNormal, "TookOver", "Reconcile", "Removed the ManagedResource %s and EnvoyFilters %v of the existing ACL extension after the new EnvoyFilters were applied", LegacyManagedResourceName, LegacyEnvoyFilterNames(ex.Namespace))
+	}
 	log.V(1).Info("Deployed EnvoyFilters", "gateways", len(filters), "ipv4Prefixes", len(validated.Policy.IPv4), "ipv6Prefixes", len(validated.Policy.IPv6))
 	recordRenderedPrefixes(ex.Namespace, input)
 	recordClientAddressesHidden(ex.Namespace, found)
@@ -132,6 +153,7 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 		Hash:                  validated.Policy.Hash(),
 		EgressUnknown:         alwaysAllowed.EgressUnknown,
 		ClientAddressesHidden: found.ClientAddressesHidden,
+		Warnings:              warnings,
 	})
 }
 
@@ -235,6 +257,11 @@ func (a *actuator) Delete(ctx context.Context, _ logr.Logger, ex *extensionsv1al
 
 func (a *actuator) delete(ctx context.Context, ex *extensionsv1alpha1.Extension) error {
 	forgetMetrics(ex.Namespace)
+	// A shoot that leaves the acl extension before a reconcile took it over must not keep the existing extension's
+	// filters either.
+	if _, err := a.removeLegacyObjects(ctx, ex, nil, false); err != nil {
+		return err
+	}
 	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
 		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
 	}

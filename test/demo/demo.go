@@ -28,6 +28,7 @@ import (
 
 	controllerapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
 	admissionapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -57,6 +58,9 @@ type Options struct {
 func Run(ctx context.Context, options Options) (err error) {
 	out := &printer{w: options.Out}
 	started := time.Now()
+	// gardener-apiserver, started in this process, closes gardener's feature gate for new gates when it parses its
+	// flags; the seed's objects are built later by gardenlet's code, which needs gardenlet's gates.
+	gardenerseed.RegisterFeatureGates()
 
 	out.step("Starting etcd, kube-apiserver and gardener-apiserver (the garden, which also plays the seed)")
 	garden, err := testenv.StartGarden()
@@ -110,9 +114,12 @@ func Run(ctx context.Context, options Options) (err error) {
 		out.indent("Warning: " + warning)
 	}
 
-	out.step("Playing gardenlet: the Shoot's control plane namespace, its istio Gateway, the Cluster and the Extension in the seed")
+	out.step("Playing gardenlet with gardener v1.150's own code: the seed's istio ingress gateway, the Shoot's control plane namespace, its istio Gateways, the Cluster and the Extension in the seed")
 	extension, err := testenv.ShootFixture{
-		TechnicalID: ShootTechnicalID, IngressNamespace: ingressNamespace, Host: "api.demo.dev.local.gardener.cloud",
+		// A seed whose load balancer keeps client addresses, so the rules restrict every client.
+		Seed:           gardenerseed.Seed{IngressDomain: "ingress.local.seed.local.gardener.cloud", ExternalTrafficPolicy: new(corev1.ServiceExternalTrafficPolicyLocal)},
+		Shoot:          gardenerseed.Shoot{Name: shoot.Name, Domain: "demo.dev.local.gardener.cloud", InternalDomain: "internal.local.gardener.cloud"},
+		Workerless:     true,
 		ProviderConfig: string(shoot.Spec.Extensions[0].ProviderConfig.Raw),
 	}.Create(ctx, seedClient)
 	if err != nil {
@@ -128,7 +135,16 @@ func Run(ctx context.Context, options Options) (err error) {
 	if err != nil {
 		return err
 	}
-	out.indent(fmt.Sprintf("%s/%s (%d patches, spec %d bytes); the first patch:", filter.Namespace, filter.Name, len(filter.Spec.ConfigPatches), len(raw)))
+	out.indent(fmt.Sprintf("%s/%s (%d patches, spec %d bytes), one RBAC filter for each of:", filter.Namespace, filter.Name, len(filter.Spec.ConfigPatches), len(raw)))
+	for _, patch := range filter.Spec.ConfigPatches {
+		listener := patch.Match.GetListener()
+		if sni := listener.GetFilterChain().GetSni(); sni != "" {
+			out.indent(fmt.Sprintf("  port %d, the filter chain matched by server name %s", listener.GetPortNumber(), sni))
+		} else {
+			out.indent(fmt.Sprintf("  port %d, requests for this shoot on the shared listener", listener.GetPortNumber()))
+		}
+	}
+	out.indent("The first patch:")
 	firstPatch, err := yaml.Marshal(filter.Spec.ConfigPatches[0])
 	if err != nil {
 		return err

@@ -32,13 +32,17 @@ var _ = Describe("make demo", func() {
 			ContainSubstring(`spec.extensions[0].providerConfig.rules[0].cidrs[0]: Invalid value: "10.1.2.3/8": has host bits set`),
 			ContainSubstring(`spec.extensions[0].providerConfig.rules[1].cidr: Forbidden: unknown field "cidr": did you mean "cidrs"?`),
 			ContainSubstring(`Warning: spec.extensions[0].providerConfig.rules[0].cidrs[2]: is already covered by 203.0.113.0/24`),
-			ContainSubstring(`istio-ingress/acl-shoot--dev--demo (2 patches`),
-			ContainSubstring(`sni: api.demo.dev.local.gardener.cloud`),
+			MatchRegexp(`istio-ingress/acl-shoot--dev--demo \(\d+ patches`),
+			ContainSubstring(`sni: api.demo.dev.internal.local.gardener.cloud`),
+			ContainSubstring(`port 9443, the filter chain matched by server name gu-dev--demo.ingress.local.seed.local.gardener.cloud`),
+			ContainSubstring(`port 9443, the filter chain matched by server name p-dev--demo.ingress.local.seed.local.gardener.cloud`),
+			ContainSubstring(`port 8443, requests for this shoot on the shared listener`),
 			ContainSubstring(`address_prefix: 203.0.113.128`),
 			MatchRegexp(`lastOperation: (Create|Reconcile) Succeeded`),
 			ContainSubstring(`"ipv4Prefixes":2,"ipv6Prefixes":1`),
 			MatchRegexp(`==> 8\. Done in \d+s\.`),
 		))
+		Expect(out.String()).NotTo(ContainSubstring("clientAddressesHidden"), "the demo's seed keeps client addresses")
 		GinkgoWriter.Print(out.String())
 	}, NodeTimeout(3*time.Minute))
 })

@@ -38,6 +38,19 @@ var (
 	errFeatureGateNotKnown = errors.New("feature gate is not registered")
 )
 
+// RegisterFeatureGates registers gardenlet's feature gates in gardener's process-wide feature gate, once. The fixtures
+// call it themselves; a process that also runs a gardener component with command-line flags (e.g. an in-process
+// gardener-apiserver) must call it before that component adds the feature gate to its flags, after which no gate can
+// be added.
+func RegisterFeatureGates() {
+	registerFeatureGates.Do(func() {
+		// Another package of the test binary may have registered them already; registering twice would panic.
+		if _, known := features.DefaultFeatureGate.GetAll()[features.IstioTLSTermination]; !known {
+			gardenletfeatures.RegisterFeatureGates()
+		}
+	})
+}
+
 // withGlobals runs f with gardenlet's feature gates registered and set as gates says, and with the fakes gardener's
 // own component tests use for key and password generation (secretsutils.FakeGenerateKey, FakeGenerateRandomString):
 // the fixtures blank all Secret data, so real keys would only cost time (a 3072-bit key per certificate authority). It
@@ -53,12 +66,7 @@ func withGlobals(gates map[featuregate.Feature]bool, f func() error) error {
 		secretsutils.GenerateKey, secretsutils.GenerateRandomString = generateKey, generateRandomString
 	}()
 
-	registerFeatureGates.Do(func() {
-		// Another package of the test binary may have registered them already; registering twice would panic.
-		if _, known := features.DefaultFeatureGate.GetAll()[features.IstioTLSTermination]; !known {
-			gardenletfeatures.RegisterFeatureGates()
-		}
-	})
+	RegisterFeatureGates()
 
 	previous := map[string]bool{}
 	desired := map[string]bool{}

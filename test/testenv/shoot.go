@@ -34,11 +34,12 @@ type ShootFixture struct {
 	Shoot gardenerseed.Shoot
 	// ProviderConfig is the acl providerConfig of the Extension.
 	ProviderConfig string
-	// EgressUnknown leaves the egress CIDRs out of the Shoot's status, as for infrastructures that do not report them.
+	// EgressUnknown leaves the egress CIDRs (ShootEgressCIDR) out of the Shoot's status, as for infrastructures that do
+	// not report them.
 	EgressUnknown bool
 	// Hibernated marks the Shoot as hibernated.
 	Hibernated bool
-	// Workerless gives the Shoot no worker pools.
+	// Workerless gives the Shoot no worker pools, hence no node network and no egress CIDRs.
 	Workerless bool
 }
 
@@ -57,7 +58,7 @@ func (f ShootFixture) shoot() gardenerseed.Shoot {
 	shoot := f.Shoot
 	mutate := f.Shoot.Mutate
 	shoot.Mutate = func(s *gardencorev1beta1.Shoot) {
-		if !f.EgressUnknown {
+		if !f.EgressUnknown && !f.Workerless {
 			s.Status.Networking = &gardencorev1beta1.NetworkingStatus{EgressCIDRs: []string{ShootEgressCIDR}}
 		}
 		if f.Hibernated {
@@ -90,6 +91,11 @@ func (f ShootFixture) CreateWithoutIngress(ctx context.Context, c client.Client)
 	if err := f.ApplyControlPlane(ctx, c); err != nil {
 		return nil, err
 	}
+	return f.CreateExtension(ctx, c)
+}
+
+// CreateExtension creates the shoot's acl Extension, as gardenlet does once the control plane exists, and returns it.
+func (f ShootFixture) CreateExtension(ctx context.Context, c client.Client) (*extensionsv1alpha1.Extension, error) {
 	extension := &extensionsv1alpha1.Extension{
 		ObjectMeta: metav1.ObjectMeta{Name: "acl", Namespace: f.TechnicalID()},
 		Spec: extensionsv1alpha1.ExtensionSpec{DefaultSpec: extensionsv1alpha1.DefaultSpec{

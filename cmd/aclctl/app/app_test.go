@@ -59,6 +59,7 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "compile-shoot", "", "compile", "testdata/shoot-valid.yaml"),
 		Entry(nil, "compile-deny-only", "", "compile", "testdata/providerconfig-deny-only.yaml"),
 		Entry(nil, "compile-invalid", "", "compile", "testdata/shoot-invalid.yaml"),
+		Entry(nil, "compile-host-bits-enforced", "", "compile", "testdata/shoot-updated.yaml"),
 		Entry(nil, "compile-shoot-without-acl", "", "compile", "testdata/shoot-without-acl.yaml"),
 		Entry(nil, "explain-allowed", "", "explain", "--ip", "198.51.100.20", "testdata/shoot-valid.yaml"),
 		Entry(nil, "explain-denied-by-deny", "", "explain", "--ip", "10.250.13.7", "testdata/shoot-valid.yaml"),

@@ -19,7 +19,9 @@ func newCompileCommand(limits *validation.Limits) *cobra.Command {
 		Use:   "compile FILE|-",
 		Short: "Print the allowed source prefixes the rules compile to",
 		Long: `compile prints the minimal list of allowed source prefixes, one per line in canonical form, IPv4 first and
-then IPv6. An empty output means that no source is allowed by the rules. Findings go to standard error.`,
+then IPv6, exactly as the seed controller enforces the rules: entries the webhook admitted from older shoots (host
+bits set, IPv4-mapped IPv6 ranges of the existing ACL extension) count as Envoy matches them, with a warning. An empty
+output means that no source is allowed by the rules. Findings go to standard error.`,
 		Example: `  aclctl compile shoot.yaml
   aclctl compile example/providerconfig-dual-stack.yaml`,
 		Args: cobra.ExactArgs(1),
@@ -42,8 +44,9 @@ type checkedConfig struct {
 	root *field.Path
 }
 
-// validatedConfig reads a file, validates its acl providerConfig and prints the findings to out. It returns
-// errInvalid when there are errors, so that compile and explain never act on rules the webhook would refuse.
+// validatedConfig reads a file, compiles its acl providerConfig as the controller enforces it
+// (validation.EnforceProviderConfig) and prints the findings to out. It returns errInvalid when there are errors, so
+// that compile and explain never act on rules the controller would refuse.
 func validatedConfig(name string, stdin io.Reader, out io.Writer, limits validation.Limits) (*checkedConfig, error) {
 	in, err := readInput(name, stdin)
 	if err != nil {
@@ -53,7 +56,7 @@ func validatedConfig(name string, stdin io.Reader, out io.Writer, limits validat
 	if err != nil {
 		return nil, err
 	}
-	result := validation.ValidateProviderConfig(raw, nil, root, limits)
+	result := validation.EnforceProviderConfig(raw, root, limits)
 	if err := printFindings(out, result.Errors, result.Warnings); err != nil {
 		return nil, err
 	}

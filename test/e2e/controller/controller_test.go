@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -43,10 +44,11 @@ var _ = Describe("gardener-extension-acl", func() {
 	})
 
 	It("reconciles an acl Extension into a ManagedResource and checks its health", func(ctx context.Context) {
-		extension, err := testenv.ShootFixture{
-			TechnicalID: "shoot--dev--cmd", IngressNamespace: "istio-ingress", Host: "api.cmd.dev.example.com",
+		fixture := testenv.ShootFixture{
+			Shoot:          gardenerseed.Shoot{Name: "cmd"},
 			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["203.0.113.0/24"]}}`,
-		}.Create(ctx, c)
+		}
+		extension, err := fixture.Create(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
 
 		Eventually(func(g Gomega) {
@@ -61,7 +63,7 @@ var _ = Describe("gardener-extension-acl", func() {
 			g.Expect(err).NotTo(HaveOccurred())
 			g.Expect(string(manifests)).To(And(
 				ContainSubstring("name: acl-shoot--dev--cmd"), ContainSubstring("namespace: istio-ingress"),
-				ContainSubstring("sni: api.cmd.dev.example.com"), ContainSubstring("address_prefix: 172.16.0.0"),
+				ContainSubstring("sni: "+fixture.Shoot.InternalAPIServerHost()), ContainSubstring("address_prefix: 172.16.0.0"),
 			))
 
 			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
@@ -81,8 +83,7 @@ var _ = Describe("gardener-extension-acl", func() {
 
 	It("removes the ManagedResource and its secret when the Extension is deleted, with the chart's permissions", func(ctx context.Context) {
 		extension, err := testenv.ShootFixture{
-			TechnicalID: "shoot--dev--gone", IngressNamespace: "istio-ingress-gone", Host: "api.gone.dev.example.com",
-			IngressLabels:  map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway-gone"},
+			Shoot:          gardenerseed.Shoot{Name: "gone"},
 			ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["203.0.113.0/24"]}}`,
 		}.Create(ctx, c)
 		Expect(err).NotTo(HaveOccurred())

@@ -187,7 +187,7 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 
 	It("protects hibernated and workerless shoots like any other, without expecting egress CIDRs of a workerless one", func(ctx context.Context) {
 		lean := inZoneA("lean", allowOnly)
-		lean.Workerless, lean.EgressUnknown = true, true
+		lean.Workerless = true
 		for _, fixture := range []testenv.ShootFixture{sleepy, lean} {
 			extension, err := fixture.CreateWithoutIngress(ctx, c)
 			Expect(err).NotTo(HaveOccurred())

@@ -31,6 +31,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -125,9 +126,10 @@ func expectNoFurtherWrites(ctx context.Context, technicalID string) {
 
 var _ = Describe("Recovering from faults", Ordered, func() {
 	BeforeAll(func(ctx context.Context) {
-		_, err := testenv.ShootFixture{TechnicalID: alpha, IngressNamespace: ingress, Host: "api.alpha.example.com", ProviderConfig: allowOnly("192.0.2.0/24")}.Create(ctx, c)
+		// Two shoots on the default ingress gateway of a seed as gardener lays it out (project dev: shoot--dev--<name>).
+		_, err := testenv.ShootFixture{Shoot: gardenerseed.Shoot{Name: "alpha"}, ProviderConfig: allowOnly("192.0.2.0/24")}.Create(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
-		_, err = testenv.ShootFixture{TechnicalID: beta, IngressNamespace: ingress, Host: "api.beta.example.com", ProviderConfig: allowOnly("198.51.100.0/24")}.CreateWithoutIngress(ctx, c)
+		_, err = testenv.ShootFixture{Shoot: gardenerseed.Shoot{Name: "beta"}, ProviderConfig: allowOnly("198.51.100.0/24")}.CreateWithoutIngress(ctx, c)
 		Expect(err).NotTo(HaveOccurred())
 		expectEnforced(ctx, alpha, "192.0.2.0/24")
 		expectEnforced(ctx, beta, "198.51.100.0/24")

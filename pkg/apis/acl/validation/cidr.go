@@ -22,6 +22,10 @@ type cidrFinding struct {
 	// upper-case or zero-padded IPv6). Such entries stay accepted, with a warning, on updates of shoots that already
 	// had them, so those shoots remain updatable.
 	ratchetable bool
+	// enforced is the prefix Envoy matched for the entry when the existing ACL extension
+	// (stackitcloud/gardener-extension-acl) passed it on unchanged, for entries that are neither canonical nor
+	// ratchetable but that the existing extension accepted; invalid when Envoy never received such an entry.
+	enforced netip.Prefix
 }
 
 // parseCIDR parses a rule entry. It returns the masked prefix whenever the entry denotes one unambiguously, and a
@@ -39,7 +43,10 @@ func parseCIDR(entry string) (netip.Prefix, *cidrFinding) {
 		return netip.Prefix{}, diagnoseUnparsable(entry)
 	}
 	if prefix.Addr().Is4In6() {
-		return netip.Prefix{}, &cidrFinding{detail: "must not be an IPv4-mapped IPv6 prefix, which never matches a client address: " + unmappedSuggestion(prefix)}
+		return netip.Prefix{}, &cidrFinding{
+			detail:   "must not be an IPv4-mapped IPv6 prefix, which never matches a client address: " + unmappedSuggestion(prefix),
+			enforced: envoyMapped(prefix),
+		}
 	}
 
 	masked := prefix.Masked()
@@ -90,7 +97,12 @@ func diagnoseUnparsable(entry string) *cidrFinding {
 	case bits > addr.BitLen():
 		return &cidrFinding{detail: fmt.Sprintf("has prefix length /%d, out of range for %s: use /0 to /%d", bits, family(addr), addr.BitLen())}
 	case len(bitsPart) > 1 && bitsPart[0] == '0':
-		return &cidrFinding{detail: "must not have leading zeros in the prefix length: write " + suggestion(fmt.Sprintf("%s/%d", addr, bits))}
+		// net.ParseCIDR, which the existing ACL extension used, reads such a length as decimal.
+		enforced := netip.PrefixFrom(addr, bits)
+		if addr.Is4In6() {
+			enforced = envoyMapped(enforced)
+		}
+		return &cidrFinding{detail: "must not have leading zeros in the prefix length: write " + suggestion(fmt.Sprintf("%s/%d", addr, bits)), enforced: enforced.Masked()}
 	}
 	return &cidrFinding{detail: "is not a valid IPv4 or IPv6 CIDR: " + cidrExample}
 }
@@ -110,6 +122,17 @@ func unmappedSuggestion(prefix netip.Prefix) string {
 		return "write the IPv4 range as an IPv4 CIDR"
 	}
 	return "write " + netip.PrefixFrom(prefix.Addr().Unmap(), prefix.Bits()-96).Masked().String()
+}
+
+// envoyMapped returns the prefix Envoy matched for an IPv4-mapped IPv6 entry of the existing ACL extension. That
+// extension parsed entries with net.ParseCIDR and passed the written address (net.IP.String, which prints an
+// IPv4-mapped address in dotted IPv4 form) and the IPv6 mask length to Envoy as address_prefix and prefix_len
+// (stackitcloud/gardener-extension-acl@a7549970a3f82ad1fb308aeac5a7d2e8d556cb0d, pkg/envoyfilters/envoyfilters.go,
+// getPrefixAndPrefixLength); Envoy truncates an IPv4 CidrRange to at most 32 bits and masks the address
+// (envoyproxy/envoy, source/common/network/cidr_range.cc, truncateIpAddressAndLength: 1.2.3.5/33 becomes 1.2.3.5/32).
+// So ::ffff:10.0.0.0/104 admitted or denied only 10.0.0.0/32.
+func envoyMapped(prefix netip.Prefix) netip.Prefix {
+	return netip.PrefixFrom(prefix.Addr().Unmap(), min(prefix.Bits(), 32)).Masked()
 }
 
 func family(addr netip.Addr) string {

@@ -32,12 +32,30 @@ type Result struct {
 // that are not canonical but unambiguous are accepted with a warning when the old configuration had them already.
 func ValidateProviderConfig(raw, oldRaw []byte, root *field.Path, limits Limits) Result {
 	decoded, errs := Decode(raw, root)
-	result := Result{Decoded: decoded, Errors: errs}
 	if decoded == nil {
-		return result
+		return Result{Errors: errs}
 	}
+	return validate(decoded, errs, &configValidator{decoded: decoded, root: root, oldRaw: oldRaw}, limits)
+}
 
-	v := &configValidator{decoded: decoded, root: root, oldRaw: oldRaw}
+// EnforceProviderConfig decodes and compiles a providerConfig that the API server already stored, the way the
+// controller enforces it. The webhook admits entries on update that it refuses on create (unchanged
+// providerConfigs, ratcheted entries), and shoots of the existing ACL extension were admitted before the webhook
+// existed: every entry with a single unambiguous meaning is therefore enforced as Envoy matched it, with a warning
+// instead of an error. Non-canonical entries are masked as Envoy masks them (10.1.2.3/8 is 10.0.0.0/8), and
+// IPv4-mapped IPv6 entries count as the IPv4 prefix Envoy matched for them under the existing extension (see
+// envoyMapped). Everything else is validated as on create.
+func EnforceProviderConfig(raw []byte, root *field.Path, limits Limits) Result {
+	decoded, errs := Decode(raw, root)
+	if decoded == nil {
+		return Result{Errors: errs}
+	}
+	return validate(decoded, errs, &configValidator{decoded: decoded, root: root, enforce: true}, limits)
+}
+
+func validate(decoded *Decoded, errs field.ErrorList, v *configValidator, limits Limits) Result {
+	result := Result{Decoded: decoded, Errors: errs}
+	root := v.root
 	v.validate(limits)
 	result.Errors = append(result.Errors, v.errs...)
 	result.Warnings = v.warnings
@@ -67,6 +85,8 @@ type configValidator struct {
 	root     *field.Path
 	oldRaw   []byte
 	oldCIDRs map[string]struct{}
+	// enforce accepts every entry with a single meaning as Envoy matched it (EnforceProviderConfig).
+	enforce bool
 
 	// allow and deny are the valid entries by action, sorted by address once redundancy has been checked.
 	allow, deny  []entry
@@ -192,6 +212,14 @@ func (v *configValidator) validateCIDR(text string, i, j int) (netip.Prefix, boo
 	if finding.ratchetable && v.hadBefore(text) {
 		v.warn(path, fmt.Sprintf("%q %s; it is accepted because the shoot already had it", text, finding.detail))
 		return prefix, true
+	}
+	if v.enforce && finding.ratchetable {
+		v.warn(path, fmt.Sprintf("%q %s; it is enforced as %s", text, finding.detail, prefix))
+		return prefix, true
+	}
+	if v.enforce && finding.enforced.IsValid() {
+		v.warn(path, fmt.Sprintf("%q %s; it is enforced as %s, the prefix Envoy matched for it under the existing ACL extension (write %s to keep that)", text, finding.detail, finding.enforced, finding.enforced))
+		return finding.enforced, true
 	}
 	v.errs = append(v.errs, field.Invalid(path, text, finding.detail))
 	return netip.Prefix{}, false

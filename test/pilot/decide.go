@@ -50,6 +50,15 @@ var (
 		typeURLPrefix + "envoy.extensions.filters.http.grpc_stats.v3.FilterConfig",
 		typeURLPrefix + "stats.PluginConfig",
 	}
+	// gatekeeperHTTPTypes are HTTP filters that may answer a request on their own and change it, so Decide cannot tell
+	// what an RBAC filter after them reads, but that never admit what a filter before them refused: a refusal ends the
+	// request (or, from a network filter, the connection) before they run. Gardener puts them on the TLS-terminating
+	// chains of port 9443: the istio-basic-auth-server's ext_authz on the observability hosts and Lua filters
+	// (misdirected requests, the kube-apiserver's client certificate headers, strip-trailing-dot).
+	gatekeeperHTTPTypes = []string{
+		typeURLPrefix + "envoy.extensions.filters.http.ext_authz.v3.ExtAuthz",
+		typeURLPrefix + "envoy.extensions.filters.http.lua.v3.Lua",
+	}
 )
 
 // RBACFilter is an RBAC filter of a filter chain.
@@ -73,6 +82,9 @@ type Decision struct {
 	Allowed bool
 	// Ran are the RBAC filters that ran, in order, with their verdicts. As in Envoy, none runs after one that denies.
 	Ran []RBACFilter
+	// Gatekeepers are the HTTP filters after the RBAC filters that may still answer a request the RBAC filters
+	// admitted (istio's ext_authz, Lua). Decide does not judge them: Allowed is the verdict of the RBAC filters.
+	Gatekeepers []string
 }
 
 // RBACFilters returns the RBAC filters of a chain in the order Envoy runs them: the network RBAC filters before the
@@ -80,83 +92,104 @@ type Decision struct {
 // Filters from ECDS (config_discovery) are read from Config.ExtensionConfigs. It fails for every filter and shape it
 // does not model (see Decide), so a chain it accepts holds no RBAC filter it does not report.
 func (c *Config) RBACFilters(chain *listenerv3.FilterChain) ([]RBACFilter, error) {
+	filters, _, err := c.rbacFilters(chain)
+	return filters, err
+}
+
+// rbacFilters returns the RBAC filters of a chain and the gatekeeper HTTP filters after them (see
+// gatekeeperHTTPTypes).
+func (c *Config) rbacFilters(chain *listenerv3.FilterChain) ([]RBACFilter, []string, error) {
 	var out []RBACFilter
 	for _, f := range chain.GetFilters() {
 		config, err := c.typedConfig(f.GetName(), f.GetTypedConfig(), f.GetConfigDiscovery())
 		if err != nil {
-			return nil, fmt.Errorf("failed to read network filter %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+			return nil, nil, fmt.Errorf("failed to read network filter %s of chain %q: %w", f.GetName(), chain.GetName(), err)
 		}
 		switch config.GetTypeUrl() {
 		case networkRBACType:
 			rbac, err := networkRBAC(f.GetName(), config)
 			if err != nil {
-				return nil, fmt.Errorf("failed to read chain %q: %w", chain.GetName(), err)
+				return nil, nil, fmt.Errorf("failed to read chain %q: %w", chain.GetName(), err)
 			}
 			out = append(out, rbac)
 		case tcpProxyType:
-			return out, nil
+			return out, nil, nil
 		case hcmType:
 			hcm := &hcmv3.HttpConnectionManager{}
 			if err := config.UnmarshalTo(hcm); err != nil {
-				return nil, fmt.Errorf("failed to unpack the HTTP connection manager %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+				return nil, nil, fmt.Errorf("failed to unpack the HTTP connection manager %s of chain %q: %w", f.GetName(), chain.GetName(), err)
 			}
-			httpFilters, err := c.httpRBACFilters(chain, hcm)
+			httpFilters, gatekeepers, err := c.httpRBACFilters(chain, hcm)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			return append(out, httpFilters...), nil
+			return append(out, httpFilters...), gatekeepers, nil
 		default:
 			if !slices.Contains(passiveNetworkTypes, config.GetTypeUrl()) {
-				return nil, fmt.Errorf("failed to read chain %q: network filter %s (%s) is not modelled", chain.GetName(), f.GetName(), config.GetTypeUrl())
+				return nil, nil, fmt.Errorf("failed to read chain %q: network filter %s (%s) is not modelled", chain.GetName(), f.GetName(), config.GetTypeUrl())
 			}
 		}
 	}
-	return nil, fmt.Errorf("failed to read chain %q: it has no terminal filter (TCP proxy or HTTP connection manager)", chain.GetName())
+	return nil, nil, fmt.Errorf("failed to read chain %q: it has no terminal filter (TCP proxy or HTTP connection manager)", chain.GetName())
 }
 
-func (c *Config) httpRBACFilters(chain *listenerv3.FilterChain, hcm *hcmv3.HttpConnectionManager) ([]RBACFilter, error) {
+func (c *Config) httpRBACFilters(chain *listenerv3.FilterChain, hcm *hcmv3.HttpConnectionManager) ([]RBACFilter, []string, error) {
 	rc, err := c.routeConfiguration(chain, hcm)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	perRoute := perFilterConfigNames(rc)
-	var out []RBACFilter
+	var (
+		out         []RBACFilter
+		gatekeepers []string
+	)
 	for _, f := range hcm.GetHttpFilters() {
-		if perRoute[f.GetName()] {
-			return nil, fmt.Errorf("failed to read chain %q: HTTP filter %s has per-route configuration, which is not modelled", chain.GetName(), f.GetName())
-		}
 		if f.GetDisabled() {
 			// "the filter is disabled by default and must be explicitly enabled by setting per filter configuration in
-			// the route configuration", which no route does (checked above).
+			// the route configuration": with per-route configuration that is checked below, without it never.
+			if perRoute[f.GetName()] {
+				return nil, nil, fmt.Errorf("failed to read chain %q: HTTP filter %s has per-route configuration, which is not modelled", chain.GetName(), f.GetName())
+			}
 			continue
 		}
 		config, err := c.typedConfig(f.GetName(), f.GetTypedConfig(), f.GetConfigDiscovery())
 		if err != nil {
-			return nil, fmt.Errorf("failed to read HTTP filter %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+			return nil, nil, fmt.Errorf("failed to read HTTP filter %s of chain %q: %w", f.GetName(), chain.GetName(), err)
+		}
+		if slices.Contains(gatekeeperHTTPTypes, config.GetTypeUrl()) {
+			// Its per-route configuration only changes what the gatekeeper itself does, which Decide does not judge.
+			gatekeepers = append(gatekeepers, f.GetName())
+			continue
+		}
+		if perRoute[f.GetName()] {
+			return nil, nil, fmt.Errorf("failed to read chain %q: HTTP filter %s has per-route configuration, which is not modelled", chain.GetName(), f.GetName())
 		}
 		switch config.GetTypeUrl() {
 		case httpRBACType:
+			if len(gatekeepers) > 0 {
+				return nil, nil, fmt.Errorf("failed to read chain %q: HTTP RBAC filter %s runs after %v, which may change what it reads; that is not modelled", chain.GetName(), f.GetName(), gatekeepers)
+			}
 			rbac, err := httpRBAC(f.GetName(), config)
 			if err != nil {
-				return nil, fmt.Errorf("failed to read chain %q: %w", chain.GetName(), err)
+				return nil, nil, fmt.Errorf("failed to read chain %q: %w", chain.GetName(), err)
 			}
 			out = append(out, rbac)
 		case routerType:
-			return out, nil
+			return out, gatekeepers, nil
 		case faultType:
 			// The fault filter acts only by per-route configuration (istio's VirtualService fault), which is checked above.
 		case corsType:
 			// The CORS filter acts only by a CORS policy of the virtual host or route.
 			if hasCORSPolicy(rc) {
-				return nil, fmt.Errorf("failed to read chain %q: CORS policies are not modelled", chain.GetName())
+				return nil, nil, fmt.Errorf("failed to read chain %q: CORS policies are not modelled", chain.GetName())
 			}
 		default:
 			if !slices.Contains(passiveHTTPTypes, config.GetTypeUrl()) {
-				return nil, fmt.Errorf("failed to read chain %q: HTTP filter %s (%s) is not modelled", chain.GetName(), f.GetName(), config.GetTypeUrl())
+				return nil, nil, fmt.Errorf("failed to read chain %q: HTTP filter %s (%s) is not modelled", chain.GetName(), f.GetName(), config.GetTypeUrl())
 			}
 		}
 	}
-	return nil, fmt.Errorf("failed to read chain %q: its HTTP connection manager has no router", chain.GetName())
+	return nil, nil, fmt.Errorf("failed to read chain %q: its HTTP connection manager has no router", chain.GetName())
 }
 
 // perFilterConfigNames returns the names of the filters a route configuration configures per virtual host or route.
@@ -294,15 +327,17 @@ func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
 //
 // Decide only judges RBAC: the other filters before the terminal filter and the router must be ones that never close
 // a connection or answer a request on their own and do not change what RBAC reads (istio's telemetry, peer metadata
-// and ALPN filters; the fault and CORS filters without per-route configuration or CORS policies). Any other filter, filters from ECDS that pilot did not generate, per-route configuration of an
-// HTTP filter, RBAC filters with shadow rules only, without rules, or with the matcher API, and rules outside
-// pkg/envoyrbac's subset are errors.
+// and ALPN filters; the fault and CORS filters without per-route configuration or CORS policies), or gatekeepers
+// after every RBAC filter (ext_authz, Lua: they may refuse what RBAC admitted, which Decision.Gatekeepers lists, but
+// never admit what it refused). Any other filter, a gatekeeper before an HTTP RBAC filter, filters from ECDS that
+// pilot did not generate, per-route configuration of another HTTP filter, RBAC filters with shadow rules only,
+// without rules, or with the matcher API, and rules outside pkg/envoyrbac's subset are errors.
 func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request) (Decision, error) {
-	filters, err := c.RBACFilters(chain)
+	filters, gatekeepers, err := c.rbacFilters(chain)
 	if err != nil {
 		return Decision{}, err
 	}
-	decision := Decision{Allowed: true}
+	decision := Decision{Allowed: true, Gatekeepers: gatekeepers}
 	for _, f := range filters {
 		seen := request
 		if !f.HTTP {

@@ -9,6 +9,8 @@ import (
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
+	luav3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/lua/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	. "github.com/onsi/ginkgo/v2"
@@ -106,6 +108,38 @@ var _ = Describe("Decide on hand-made chains", func() {
 		})
 		_, err = (&pilot.Config{}).RBACFilters(perRoute)
 		Expect(err).To(MatchError(ContainSubstring("per-route configuration")))
+	})
+
+	It("judges the RBAC filters before gatekeepers (ext_authz, Lua) and lists the gatekeepers, which may still refuse", func() {
+		gatekeepers := []*hcmv3.HttpFilter{
+			{Name: "authz", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(&extauthzv3.ExtAuthz{})}},
+			{Name: "lua", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(&luav3.Lua{})}},
+		}
+		// As on gardener's TLS-terminating chains: a network RBAC filter first, gatekeepers in the connection manager,
+		// with per-route configuration that only changes what the gatekeepers do.
+		perRoute := routeConfig(&routev3.VirtualHost{Name: "all", Domains: []string{"*"}, TypedPerFilterConfig: map[string]*anypb.Any{
+			"authz": mustAny(&extauthzv3.ExtAuthzPerRoute{}),
+		}})
+		chain := hcmChain(perRoute, func(hcm *hcmv3.HttpConnectionManager) {
+			hcm.HttpFilters = append(append([]*hcmv3.HttpFilter{}, gatekeepers...), hcm.HttpFilters...)
+		})
+		chain.Filters = append([]*listenerv3.Filter{networkFilter("acl", networkRBAC("acl_", allowRules(allowedClient+"/32")))}, chain.Filters...)
+		decision, err := (&pilot.Config{}).Decide(chain, from(deniedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeFalse())
+		Expect(decision.Gatekeepers).To(Equal([]string{"authz", "lua"}))
+		decision, err = (&pilot.Config{}).Decide(chain, from(allowedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeTrue())
+
+		// A gatekeeper before an HTTP RBAC filter may change what it reads.
+		before := hcmChain(routeConfig(), func(hcm *hcmv3.HttpConnectionManager) {
+			hcm.HttpFilters = append([]*hcmv3.HttpFilter{gatekeepers[1], {
+				Name: "rbac", ConfigType: &hcmv3.HttpFilter_TypedConfig{TypedConfig: mustAny(httpRBAC("h_", headerRules()))},
+			}}, hcm.HttpFilters...)
+		})
+		_, err = (&pilot.Config{}).Decide(before, from(allowedClient))
+		Expect(err).To(MatchError(ContainSubstring("runs after [lua]")))
 	})
 
 	It("reads filters from ECDS and fails when pilot generated none", func() {

@@ -109,14 +109,7 @@ func permissionMatches(permission *rbacconfigv3.Permission, request Request) (bo
 // headerMatches matches a header the way Envoy does: several values of one header are joined with "," before the
 // match, and a missing header matches nothing (for exact matches).
 func headerMatches(matcher *routev3.HeaderMatcher, headers map[string][]string) (bool, error) {
-	var values []string
-	found := false
-	for name, headerValues := range headers {
-		if strings.EqualFold(name, matcher.GetName()) {
-			values = append(values, headerValues...)
-			found = true
-		}
-	}
+	values, found := headerValues(headers, matcher.GetName())
 	if matcher.GetInvertMatch() || matcher.GetTreatMissingHeaderAsEmpty() {
 		return false, fmt.Errorf("unsupported header matcher options in %s", matcher.GetName())
 	}

@@ -99,11 +99,11 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 		return v1beta1helper.NewErrorWithCodes(fmt.Errorf("invalid ACL rules: %w", validated.Errors.ToAggregate()), gardencorev1beta1.ErrorConfigurationProblem)
 	}
 
-	input, alwaysAllowed, found, err := a.renderInput(ctx, ex.Namespace, cluster)
+	built, err := a.renderInput(ctx, ex.Namespace, cluster, validated)
 	if err != nil {
 		return err
 	}
-	input.Policy = validated.Policy
+	input, alwaysAllowed, found := built.Input, built.AlwaysAllowed, built.Exposure
 	warnings := validated.Warnings.Strings()
 	if len(warnings) > 0 {
 		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "RulesWarnings", "Reconcile", "The ACL rules are enforced with warnings: %s", strings.Join(warnings, "; "))
@@ -157,39 +157,30 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	})
 }
 
-// renderInput reads everything besides the rules that decides the shoot's EnvoyFilters.
-func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *extensionscontroller.Cluster) (envoyfilter.Input, exposure.AlwaysAllowed, exposure.Exposure, error) {
+// renderInput reads everything besides the rules that decides the shoot's EnvoyFilters and builds the render input
+// as aclctl does (exposure.BuildRenderInput).
+func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *extensionscontroller.Cluster, validated validation.Result) (exposure.RenderInput, error) {
 	infrastructure := &extensionsv1alpha1.Infrastructure{}
 	if err := a.client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: cluster.Shoot.Name}, infrastructure); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, fmt.Errorf("failed to get the Infrastructure: %w", err)
+			return exposure.RenderInput{}, fmt.Errorf("failed to get the Infrastructure: %w", err)
 		}
 		infrastructure = nil
 	}
 	shootInfo := &corev1.ConfigMap{}
 	if err := a.client.Get(ctx, client.ObjectKey{Namespace: SeedShootInfoNamespace, Name: SeedShootInfoName}, shootInfo); err != nil {
 		if !apierrors.IsNotFound(err) {
-			return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
+			return exposure.RenderInput{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
 		}
 		shootInfo = nil
 	}
-
-	alwaysAllowed, err := exposure.ReadAlwaysAllowed(exposure.Sources{
-		Seed: cluster.Seed, Shoot: cluster.Shoot, Infrastructure: infrastructure, SeedShootInfo: shootInfo, Additional: a.config.AdditionalAllowedCIDRs,
-	})
-	if err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, err
-	}
-
 	objects, err := a.exposureObjects(ctx, namespace)
 	if err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, err
+		return exposure.RenderInput{}, err
 	}
-	found, err := exposure.Find(objects)
-	if err != nil {
-		return envoyfilter.Input{}, exposure.AlwaysAllowed{}, exposure.Exposure{}, err
-	}
-	return envoyfilter.Input{TechnicalID: namespace, AlwaysAllowed: alwaysAllowed.Prefixes, Gateways: found.Gateways, SharedSNIHosts: found.SharedSNIHosts}, alwaysAllowed, found, nil
+	return exposure.BuildRenderInput(namespace, validated.Policy, exposure.Sources{
+		Seed: cluster.Seed, Shoot: cluster.Shoot, Infrastructure: infrastructure, SeedShootInfo: shootInfo, Additional: a.config.AdditionalAllowedCIDRs,
+	}, objects)
 }
 
 // exposureObjects lists the seed objects that decide where the shoot of a control plane namespace is exposed.

@@ -33,6 +33,8 @@ type Sources struct {
 type AlwaysAllowed struct {
 	// Prefixes are every always-allowed source prefix, as found (not yet merged).
 	Prefixes []netip.Prefix
+	// Names name the source of each prefix (e.g. "shoot egress CIDRs"), index by index.
+	Names []string
 	// EgressUnknown is set when the shoot has workers but no source reports where its nodes' traffic leaves from: the
 	// rules alone might then lock the nodes out, which must be reported rather than applied silently.
 	EgressUnknown bool
@@ -76,6 +78,7 @@ func ReadAlwaysAllowed(sources Sources) (AlwaysAllowed, error) {
 		return AlwaysAllowed{}, collector.err
 	}
 	result.Prefixes = collector.prefixes
+	result.Names = collector.names
 	result.EgressUnknown = sources.Shoot != nil && len(sources.Shoot.Spec.Provider.Workers) > 0 && !egressKnown
 	return result, nil
 }
@@ -83,6 +86,7 @@ func ReadAlwaysAllowed(sources Sources) (AlwaysAllowed, error) {
 // prefixCollector parses CIDRs and keeps the first error, naming the source it came from.
 type prefixCollector struct {
 	prefixes []netip.Prefix
+	names    []string
 	err      error
 }
 
@@ -105,5 +109,6 @@ func (c *prefixCollector) add(source string, cidrs ...string) {
 			continue
 		}
 		c.prefixes = append(c.prefixes, prefix.Masked())
+		c.names = append(c.names, source)
 	}
 }

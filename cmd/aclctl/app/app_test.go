@@ -35,6 +35,15 @@ func expectGolden(name, actual string) {
 	Expect(actual).To(Equal(string(expected)))
 }
 
+// mustRead returns a test file's content, for standard input.
+func mustRead(name string) string {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}
+
 var _ = Describe("aclctl", func() {
 	DescribeTable("prints the contract output",
 		func(name, stdin string, args ...string) {
@@ -66,7 +75,21 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "explain-denied-no-allow", "", "explain", "--ip", "2001:db9::1", "testdata/shoot-valid.yaml"),
 		Entry(nil, "explain-deny-only", "", "explain", "--ip", "203.0.113.1", "testdata/providerconfig-deny-only.yaml"),
 		Entry(nil, "explain-mapped", "", "explain", "--ip", "::ffff:10.250.0.1", "testdata/shoot-valid.yaml"),
-		Entry(nil, "explain-not-an-ip", "", "explain", "--ip", "10.250.0.0/16", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-cidr-partly", "", "explain", "--ip", "10.250.0.0/16", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-not-an-ip", "", "explain", "--ip", "10.250.0.0.1", "testdata/shoot-valid.yaml"),
+		Entry(nil, "explain-always-allowed", "", "explain", "--additional-allowed-cidrs", "172.16.0.0/12",
+			"--ip", "10.180.3.4", "--ip", "198.51.100.10,100.96.0.7,172.16.1.1", "--ip", "203.0.113.66", "--ip", "203.0.113.0/25", "--ip", "203.0.113.7",
+			"testdata/render/shoot.yaml", "testdata/render/seed.yaml"),
+		Entry(nil, "explain-all-allowed", "", "explain", "--ip", "10.180.3.4", "--ip", "203.0.113.7", "testdata/render/shoot.yaml"),
+		Entry(nil, "explain-enforced-as-written-by-the-existing-extension", "", "explain", "--ip", "192.168.7.0", "--ip", "192.168.7.1", "--ip", "203.0.113.200", "testdata/providerconfig-mapped.yaml"),
+		Entry(nil, "compile-mapped", "", "compile", "testdata/providerconfig-mapped.yaml"),
+		Entry(nil, "compile-list-from-stdin", mustRead("testdata/export-list.yaml"), "compile", "-"),
+		Entry(nil, "compile-two-shoots", "", "compile", "testdata/two-shoots.yaml"),
+		Entry(nil, "validate-every-document", "", "validate", "testdata/two-shoots.yaml", "testdata/legacy.json"),
+		Entry(nil, "validate-list-with-other-kinds", "", "validate", "testdata/export-list.yaml"),
+		Entry(nil, "render-stdin-and-directory", mustRead("testdata/render/shoot.yaml"), "render", "-", "testdata/render/seed.yaml", "testdata/render/gateways.yaml", "testdata/render/ingress.yaml"),
+		Entry(nil, "render-directory", "", "render", "testdata/render"),
+		Entry(nil, "render-no-gateway", "", "render", "testdata/render/shoot.yaml", "testdata/render/seed.yaml"),
 		Entry(nil, "explain-without-ip", "", "explain", "testdata/shoot-valid.yaml"),
 		Entry(nil, "unknown-command", "", "lint", "testdata/shoot-valid.yaml"),
 		Entry(nil, "render-two-gateways", "", "render", "--additional-allowed-cidrs", "172.16.0.0/12",

@@ -5,17 +5,15 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gardener/gardener/pkg/apis/core"
 	gardencoreinstall "github.com/gardener/gardener/pkg/apis/core/install"
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/yaml"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 )
@@ -33,50 +31,27 @@ func init() {
 	shootDecoder = serializer.NewCodecFactory(shootScheme).UniversalDecoder(core.SchemeGroupVersion)
 }
 
-// input is a file given to aclctl: either a Shoot or a bare providerConfig.
+// input is a Shoot or a bare providerConfig given to aclctl.
 type input struct {
+	// name is where it was read from.
 	name string
-	// shoot is set when the file holds a Shoot, decoded into the internal version as the webhook decodes it.
+	// shoot is set when the input is a Shoot, decoded into the internal version as the webhook decodes it.
 	shoot *core.Shoot
-	// providerConfig is set when the file holds a bare providerConfig, as JSON.
+	// versioned is the Shoot in version v1beta1, as the controller reads it from the Cluster.
+	versioned *gardencorev1beta1.Shoot
+	// providerConfig is set when the input is a bare providerConfig, as JSON.
 	providerConfig []byte
 }
 
-// readInput reads FILE or standard input ("-"), in YAML or JSON.
-func readInput(name string, stdin io.Reader) (*input, error) {
-	var (
-		data []byte
-		err  error
-	)
-	if name == "-" {
-		data, err = io.ReadAll(stdin)
-	} else {
-		data, err = os.ReadFile(name) // #nosec G304 -- reading the file named on the command line is the point
-	}
+// readInput reads the one Shoot or bare providerConfig of a file or of standard input ("-"); other kinds are skipped
+// with a note on notes.
+func readInput(name string, stdin io.Reader, notes io.Writer) (*input, error) {
+	set, err := readInputs([]string{name}, stdin)
 	if err != nil {
-		return nil, fmt.Errorf("failed to read %s: %w", name, err)
+		return nil, err
 	}
-
-	raw, err := yaml.YAMLToJSONStrict(data)
-	if err != nil {
-		return nil, fmt.Errorf("failed to parse %s as YAML or JSON: %w", name, err)
-	}
-
-	var header struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-	}
-	// A header that does not decode is left to the providerConfig validation, which reports it with a field path.
-	_ = json.Unmarshal(raw, &header)
-	if header.Kind != "Shoot" {
-		return &input{name: name, providerConfig: raw}, nil
-	}
-
-	shoot := &core.Shoot{}
-	if _, _, err := shootDecoder.Decode(raw, nil, shoot); err != nil {
-		return nil, fmt.Errorf("failed to decode the Shoot in %s: %w", name, err)
-	}
-	return &input{name: name, shoot: shoot}, nil
+	set.noteSkipped(notes)
+	return set.oneRuleInput()
 }
 
 // validateInputs validates a file, with UPDATE semantics when old is given, exactly as the webhook would.
@@ -103,10 +78,13 @@ func validateInputs(current, old *input, limits validation.Limits) (validation.S
 
 // describe names the input in messages.
 func (in *input) describe() string {
-	if in.shoot != nil && in.name == "" {
+	switch {
+	case in.shoot == nil:
+		return "the providerConfig in " + in.name
+	case in.name == "":
 		return "the Shoot " + in.shoot.Namespace + "/" + in.shoot.Name
 	}
-	return "the Shoot in " + in.name
+	return "the Shoot " + in.shoot.Namespace + "/" + in.shoot.Name + " in " + in.name
 }
 
 // aclConfig returns the one enabled acl providerConfig of the input and the path it is reported under.

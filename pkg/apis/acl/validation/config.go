@@ -25,6 +25,9 @@ type Result struct {
 	Errors field.ErrorList
 	// Warnings are returned alongside a valid or invalid configuration.
 	Warnings Warnings
+	// Enforced holds, by rule and entry, the prefix each entry is enforced as (EnforceProviderConfig only); an
+	// invalid prefix for entries with errors.
+	Enforced [][]netip.Prefix
 }
 
 // ValidateProviderConfig decodes, validates and compiles a providerConfig. root is the path of the providerConfig
@@ -59,6 +62,7 @@ func validate(decoded *Decoded, errs field.ErrorList, v *configValidator, limits
 	v.validate(limits)
 	result.Errors = append(result.Errors, v.errs...)
 	result.Warnings = v.warnings
+	result.Enforced = v.enforced
 	if len(result.Errors) > 0 {
 		return result
 	}
@@ -87,6 +91,8 @@ type configValidator struct {
 	oldCIDRs map[string]struct{}
 	// enforce accepts every entry with a single meaning as Envoy matched it (EnforceProviderConfig).
 	enforce bool
+	// enforced records the prefix of each entry when enforce is set.
+	enforced [][]netip.Prefix
 
 	// allow and deny are the valid entries by action, sorted by address once redundancy has been checked.
 	allow, deny  []entry
@@ -133,8 +139,14 @@ func (v *configValidator) validate(limits Limits) {
 			}
 		}
 
+		if v.enforce {
+			v.enforced = append(v.enforced, make([]netip.Prefix, len(rule.CIDRs)))
+		}
 		for j, text := range rule.CIDRs {
 			prefix, ok := v.validateCIDR(text, i, j)
+			if ok && v.enforce {
+				v.enforced[i][j] = prefix
+			}
 			if !ok || !validAction {
 				continue
 			}

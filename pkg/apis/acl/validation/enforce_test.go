@@ -73,6 +73,15 @@ var _ = Describe("EnforceProviderConfig", func() {
 		Entry("surrounding whitespace", typed("", rule("ALLOW", " 10.0.0.0/8")), typedCIDR00, "must not have surrounding whitespace"),
 	)
 
+	It("reports the prefix each entry is enforced as, by rule and entry", func() {
+		result := validation.EnforceProviderConfig(typed("", rule("ALLOW", "::ffff:10.0.0.0/104", "10.1.2.3/16"), rule("DENY", "not-a-cidr", "2001:DB8::/32")), root, limits)
+		Expect(result.Enforced).To(HaveLen(2))
+		Expect(texts(result.Enforced[0])).To(Equal([]string{"10.0.0.0/32", "10.1.0.0/16"}))
+		Expect(result.Enforced[1][0].IsValid()).To(BeFalse())
+		Expect(result.Enforced[1][1].String()).To(Equal("2001:db8::/32"))
+		Expect(validation.ValidateProviderConfig(typed("", rule("ALLOW", "10.0.0.0/8")), nil, root, limits).Enforced).To(BeNil())
+	})
+
 	It("keeps the entry limit", func() {
 		result := validation.EnforceProviderConfig(legacy("ALLOW", "remote_ip", "10.0.0.1/8", "10.0.0.2/8", "10.0.0.3/8"), root, validation.Limits{MaxEntries: 2, MaxCompiledPrefixes: 10})
 		Expect(result.Errors).To(ConsistOf(fieldError(field.ErrorTypeTooMany, "spec.extensions[0].providerConfig.rule.cidrs", "more than the maximum of 2")))

@@ -7,14 +7,12 @@ package envoyfilter
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"net/netip"
 	"slices"
 	"strings"
 
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"google.golang.org/protobuf/types/known/structpb"
 
@@ -177,14 +175,7 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 			patches = append(patches, sharedListenerPatch(listener.port, value))
 		}
 
-		filters = append(filters, &istionetworkingv1alpha3.EnvoyFilter{
-			TypeMeta:   metav1.TypeMeta{APIVersion: istionetworkingv1alpha3.SchemeGroupVersion.String(), Kind: "EnvoyFilter"},
-			ObjectMeta: metav1.ObjectMeta{Name: Name(input.TechnicalID), Namespace: gateway.Namespace},
-			Spec: istioapinetworkingv1alpha3.EnvoyFilter{
-				WorkloadSelector: &istioapinetworkingv1alpha3.WorkloadSelector{Labels: maps.Clone(gateway.Labels)},
-				ConfigPatches:    patches,
-			},
-		})
+		filters = append(filters, gatewayEnvoyFilter(gateway, Name(input.TechnicalID), patches...))
 	}
 	return filters, nil
 }

@@ -13,7 +13,14 @@ import (
 // union returns the minimal sorted prefix list of the union of the given prefix lists, IPv4 before IPv6. Valid
 // prefixes cannot make the builder fail; invalid ones (the zero Prefix) are left out.
 func union(lists ...[]netip.Prefix) []netip.Prefix {
-	var builder netipx.IPSetBuilder
+	builder := unionBuilder(lists...)
+	set, _ := builder.IPSet()
+	return set.Prefixes()
+}
+
+// unionBuilder returns a builder holding the union of the given prefix lists, invalid prefixes left out.
+func unionBuilder(lists ...[]netip.Prefix) *netipx.IPSetBuilder {
+	builder := &netipx.IPSetBuilder{}
 	for _, list := range lists {
 		for _, prefix := range list {
 			if prefix.IsValid() {
@@ -21,6 +28,5 @@ func union(lists ...[]netip.Prefix) []netip.Prefix {
 			}
 		}
 	}
-	set, _ := builder.IPSet()
-	return set.Prefixes()
+	return builder
 }

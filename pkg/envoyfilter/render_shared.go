@@ -1,0 +1,100 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter
+
+import (
+	"fmt"
+	"maps"
+
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	"google.golang.org/protobuf/types/known/structpb"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// SharedFiltersName is the name of the EnvoyFilter that inserts the shard filters into a gateway's shared listeners.
+const SharedFiltersName = "acl-shared"
+
+// httpRBACTypeURL is the type of the HTTP RBAC filter's configuration, which the shard filters receive by ECDS.
+const httpRBACTypeURL = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"
+
+// SharedFilterName returns the name of the filter of a slot on the shared listener on port; it is also the name of
+// the ECDS resource that configures it and of the EnvoyFilter that holds that resource.
+func SharedFilterName(port uint32, slot SharedSlot) string {
+	return fmt.Sprintf("acl-%d-f%d-s%d", port, slot.Form, slot.Shard)
+}
+
+// RenderShared returns the EnvoyFilters that enforce the rules of all given ACL shoots on the gateway's shared
+// listeners without ever changing a listener: SharedFiltersName inserts a filter per shared listener and slot
+// (SharedSlots) whose configuration comes by ECDS (and never changes), and one EnvoyFilter per listener and slot holds
+// that configuration, the match tree of the slot's shoots and destination form (SharedListenerMatcher), as an
+// EXTENSION_CONFIG. A rule change,
+// a new or a deleted ACL shoot changes only the latter, which istio sends by ECDS. Every slot has its EnvoyFilter,
+// also without shoots (then it allows everything), so no inserted filter ever waits for a configuration that does not
+// exist. The filters have no default configuration: a listener whose shard configurations have not arrived stays
+// warming (a new gateway pod is not ready, an updated listener keeps serving its previous version).
+func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
+	shards := make([][]SharedShoot, SharedListenerShards)
+	for _, shoot := range shoots {
+		shard := Shard(shoot.TechnicalID)
+		shards[shard] = append(shards[shard], shoot)
+	}
+
+	var insertions []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
+	var configs []*istionetworkingv1alpha3.EnvoyFilter
+	for _, listener := range gateway.sharedListeners() {
+		for _, slot := range SharedSlots() {
+			name := SharedFilterName(listener.port, slot)
+			insertion, err := discoveredFilterValue(name, httpRBACTypeURL)
+			if err != nil {
+				return nil, err
+			}
+			insertions = append(insertions, sharedListenerPatch(listener.port, insertion))
+
+			matcher, err := SharedListenerMatcher(listener.header, slot.Form, shards[slot.Shard])
+			if err != nil {
+				return nil, err
+			}
+			config, err := PatchValue(name, &rbachttpv3.RBAC{Matcher: matcher})
+			if err != nil {
+				return nil, err
+			}
+			configs = append(configs, gatewayEnvoyFilter(gateway, name, &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{
+				ApplyTo: istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG,
+				Patch:   &istioapinetworkingv1alpha3.EnvoyFilter_Patch{Operation: istioapinetworkingv1alpha3.EnvoyFilter_Patch_ADD, Value: config},
+			}))
+		}
+	}
+	return append([]*istionetworkingv1alpha3.EnvoyFilter{gatewayEnvoyFilter(gateway, SharedFiltersName, insertions...)}, configs...), nil
+}
+
+// discoveredFilterValue is the value of a patch that inserts a filter whose configuration istiod serves by ECDS under
+// the filter's name.
+func discoveredFilterValue(name, typeURL string) (*structpb.Struct, error) {
+	value, err := structpb.NewStruct(map[string]any{
+		"name": name,
+		"config_discovery": map[string]any{
+			"config_source": map[string]any{"ads": map[string]any{}},
+			"type_urls":     []any{typeURL},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to build the insertion of %s: %w", name, err)
+	}
+	return value, nil
+}
+
+// gatewayEnvoyFilter is an EnvoyFilter for the gateway's workload in its namespace.
+func gatewayEnvoyFilter(gateway Gateway, name string, patches ...*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch) *istionetworkingv1alpha3.EnvoyFilter {
+	return &istionetworkingv1alpha3.EnvoyFilter{
+		TypeMeta:   metav1.TypeMeta{APIVersion: istionetworkingv1alpha3.SchemeGroupVersion.String(), Kind: "EnvoyFilter"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: gateway.Namespace},
+		Spec: istioapinetworkingv1alpha3.EnvoyFilter{
+			WorkloadSelector: &istioapinetworkingv1alpha3.WorkloadSelector{Labels: maps.Clone(gateway.Labels)},
+			ConfigPatches:    patches,
+		},
+	}
+}

@@ -1,0 +1,147 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package envoyfilter_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	"sigs.k8s.io/yaml"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+)
+
+// sharedShoots returns n ACL shoots with entries admitted IPv4 /24 ranges each plus six always-allowed ranges.
+func sharedShoots(n, entries int) []envoyfilter.SharedShoot {
+	shoots := make([]envoyfilter.SharedShoot, 0, n)
+	for i := range n {
+		shoot := envoyfilter.SharedShoot{TechnicalID: fmt.Sprintf("shoot--project%d--shoot%d", i%50, i), PrincipalType: acl.PrincipalTypeRemoteIP}
+		for e := range entries {
+			shoot.Allowed = append(shoot.Allowed, netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(11 + e/256), byte(e % 256), byte(i % 256), 0}), 24))
+		}
+		for _, always := range []string{"10.1.0.0/16", "10.250.0.0/16", "100.64.0.0/12", "172.16.0.0/12", "198.51.100.10/32", "2001:db8::/64"} {
+			shoot.Allowed = append(shoot.Allowed, netip.MustParsePrefix(always))
+		}
+		shoots = append(shoots, shoot)
+	}
+	return shoots
+}
+
+// configOf decodes the HTTP RBAC configuration an EnvoyFilter of RenderShared holds as EXTENSION_CONFIG.
+func configOf(filter *istionetworkingv1alpha3.EnvoyFilter) *rbachttpv3.RBAC {
+	ExpectWithOffset(1, filter.Spec.ConfigPatches).To(HaveLen(1))
+	patch := filter.Spec.ConfigPatches[0]
+	ExpectWithOffset(1, patch.ApplyTo).To(Equal(istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG))
+	config := &rbachttpv3.RBAC{}
+	decodePatch(filter.Name, patch.Patch.Value.AsMap(), config)
+	return config
+}
+
+// maxObjectBytes is the largest object etcd stores (1.5 MiB); the API server stores custom resources as JSON.
+const maxObjectBytes = 1536 * 1024
+
+var _ = Describe("RenderShared", func() {
+	gateway := envoyfilter.Gateway{Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, LegacyVPNListenerPort: 8132}
+
+	It("inserts the same filters into the shared listeners whatever the shoots and their rules", func() {
+		render := func(shoots []envoyfilter.SharedShoot) []byte {
+			filters, err := envoyfilter.RenderShared(gateway, shoots)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(filters[0].Name).To(Equal(envoyfilter.SharedFiltersName))
+			raw, err := yaml.Marshal(filters[0])
+			Expect(err).NotTo(HaveOccurred())
+			return raw
+		}
+		none := render(nil)
+		Expect(render(sharedShoots(3, 2))).To(Equal(none))
+		changed := sharedShoots(3, 2)
+		changed[1].Allowed = changed[1].Allowed[1:]
+		Expect(render(changed)).To(Equal(none))
+		Expect(render(sharedShoots(40, 1))).To(Equal(none))
+
+		filters, err := envoyfilter.RenderShared(gateway, nil)
+		Expect(err).NotTo(HaveOccurred())
+		slots := len(envoyfilter.SharedSlots())
+		Expect(slots).To(Equal(len(envoyfilter.Destinations("x")) * envoyfilter.SharedListenerShards))
+		Expect(filters).To(HaveLen(1+2*slots), "the insertions, and per listener a configuration for each slot")
+		Expect(filters[0].Spec.ConfigPatches).To(HaveLen(2 * slots))
+		for _, patch := range filters[0].Spec.ConfigPatches {
+			Expect(patch.ApplyTo).To(Equal(istioapinetworkingv1alpha3.EnvoyFilter_HTTP_FILTER))
+			Expect(patch.Patch.Value.AsMap()).To(HaveKey("config_discovery"))
+			Expect(patch.Patch.Value.AsMap()).NotTo(HaveKey("typed_config"))
+		}
+	})
+
+	It("puts each shoot into its shard's configurations, one per destination form, and an empty slot allows everything", func() {
+		shoots := sharedShoots(5, 1)
+		filters, err := envoyfilter.RenderShared(gateway, shoots)
+		Expect(err).NotTo(HaveOccurred())
+		byName := map[string]*istionetworkingv1alpha3.EnvoyFilter{}
+		for _, filter := range filters[1:] {
+			byName[filter.Name] = filter
+		}
+		foreign := envoyrbac.Request{RemoteIP: netip.MustParseAddr("203.0.113.1")}
+		for _, shoot := range shoots {
+			for _, listener := range []struct {
+				port   uint32
+				header string
+			}{{8443, envoyfilter.HTTPProxyDestinationHeader}, {8132, envoyfilter.LegacyVPNDestinationHeader}} {
+				for form, destination := range envoyfilter.Destinations(shoot.TechnicalID) {
+					request := foreign
+					request.Headers = map[string][]string{listener.header: {destination}}
+					for _, slot := range envoyfilter.SharedSlots() {
+						filter := byName[envoyfilter.SharedFilterName(listener.port, slot)]
+						Expect(filter).NotTo(BeNil())
+						allowed, err := envoyrbac.MatcherAllowed(configOf(filter).GetMatcher(), request)
+						Expect(err).NotTo(HaveOccurred())
+						own := slot.Shard == envoyfilter.Shard(shoot.TechnicalID) && slot.Form == form
+						Expect(allowed).To(Equal(!own), "shoot %s, destination %s, slot %v of %d", shoot.TechnicalID, destination, slot, listener.port)
+					}
+				}
+			}
+		}
+	})
+
+	It("stays within the API server's object size at 1000 ACL shoots with 50 entries on one gateway", func() {
+		filters, err := envoyfilter.RenderShared(gateway, sharedShoots(1000, 50))
+		Expect(err).NotTo(HaveOccurred())
+		largest, total := 0, 0
+		for _, filter := range filters {
+			raw, err := json.Marshal(filter)
+			Expect(err).NotTo(HaveOccurred())
+			largest, total = max(largest, len(raw)), total+len(raw)
+		}
+		AddReportEntry("shared filters at 1000 shoots x 50 entries, one gateway with 8443 and 8132", fmt.Sprintf("%d objects, largest %d bytes, total %d bytes", len(filters), largest, total))
+		// etcd refuses objects above 1.5 MiB; the API server's request limit is 3 MiB.
+		Expect(largest).To(BeNumerically("<", maxObjectBytes))
+	})
+
+	It("holds several shoots at the largest rules the webhook admits in one object", func() {
+		// The longest ranges in JSON: IPv6 /64s, as many as the rules may compile to.
+		shoot := envoyfilter.SharedShoot{TechnicalID: "shoot--project--largest", PrincipalType: acl.PrincipalTypeRemoteIP}
+		for i := range validation.DefaultMaxCompiledPrefixes {
+			shoot.Allowed = append(shoot.Allowed, netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i >> 8), byte(i), 0xab, 0xcd}), 64))
+		}
+		filters, err := envoyfilter.RenderShared(gateway, []envoyfilter.SharedShoot{shoot})
+		Expect(err).NotTo(HaveOccurred())
+		largest := 0
+		for _, filter := range filters[1:] {
+			raw, err := json.Marshal(filter)
+			Expect(err).NotTo(HaveOccurred())
+			largest = max(largest, len(raw))
+		}
+		AddReportEntry("one shoot at the largest rules", fmt.Sprintf("%d compiled IPv6 prefixes: largest object %d bytes", validation.DefaultMaxCompiledPrefixes, largest))
+		Expect(largest).To(BeNumerically("<", maxObjectBytes/4))
+	})
+})

@@ -10,9 +10,8 @@ TOOLS_BIN_DIR := $(BIN_DIR)/tools
 MODULE        := github.com/gardener-community/gardener-extension-acl
 VERSION       ?= $(shell cat VERSION 2>/dev/null || echo v0.0.0-dev)
 GIT_COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-# The component-base variables make --version of the gardener-style binaries print our version.
-LD_FLAGS      := -X $(MODULE)/pkg/version.Version=$(VERSION) -X $(MODULE)/pkg/version.GitCommit=$(GIT_COMMIT) \
-                 -X k8s.io/component-base/version.gitVersion=$(VERSION) -X k8s.io/component-base/version.gitCommit=$(GIT_COMMIT)
+# Every binary's --version prints pkg/version.
+LD_FLAGS      := -X $(MODULE)/pkg/version.Version=$(VERSION) -X $(MODULE)/pkg/version.GitCommit=$(GIT_COMMIT)
 
 # Packages that need the real API servers live under test/; everything else is a unit test.
 UNIT_PACKAGES        := ./cmd/... ./pkg/... ./charts/... ./example/... ./hack/generate-registration/...

@@ -13,13 +13,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager/signals"
 
 	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
+	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 )
 
 func main() {
 	logf.SetLogger(logger.MustNewZapLogger(logger.InfoLevel, logger.FormatJSON))
 
-	if err := app.NewAdmissionCommand(signals.SetupSignalHandler()).Execute(); err != nil {
-		logf.Log.Error(err, "Error executing the admission command")
-		os.Exit(1)
-	}
+	os.Exit(cmdutil.Execute(app.NewAdmissionCommand(signals.SetupSignalHandler()), logf.Log))
 }

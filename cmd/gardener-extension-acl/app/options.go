@@ -6,6 +6,7 @@ package app
 
 import (
 	"os"
+	"strings"
 
 	controllercmd "github.com/gardener/gardener/extensions/pkg/controller/cmd"
 	heartbeatcmd "github.com/gardener/gardener/extensions/pkg/controller/heartbeat/cmd"
@@ -56,7 +57,7 @@ func NewOptions() *Options {
 		ACL: aclcmd.NewACLOptions(),
 	}
 	o.aggregated = controllercmd.NewOptionAggregator(
-		o.REST, o.Manager, o.Controller, o.Reconciler,
+		o.REST, withoutWebhookServerFlags{o.Manager}, o.Controller, o.Reconciler,
 		controllercmd.PrefixOption("heartbeat-", o.Heartbeat),
 		o.ACL,
 	)
@@ -71,4 +72,20 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 // Complete completes all options.
 func (o *Options) Complete() error {
 	return o.aggregated.Complete()
+}
+
+// withoutWebhookServerFlags leaves out the manager's --webhook-config-* flags: the seed controller serves no webhook.
+type withoutWebhookServerFlags struct {
+	*controllercmd.ManagerOptions
+}
+
+// AddFlags adds the manager's flags except those of its webhook server.
+func (w withoutWebhookServerFlags) AddFlags(fs *pflag.FlagSet) {
+	all := pflag.NewFlagSet("manager", pflag.ContinueOnError)
+	w.ManagerOptions.AddFlags(all)
+	all.VisitAll(func(flag *pflag.Flag) {
+		if !strings.HasPrefix(flag.Name, "webhook-config-") {
+			fs.AddFlag(flag)
+		}
+	})
 }

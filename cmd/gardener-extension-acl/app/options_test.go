@@ -1,0 +1,34 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package app_test
+
+import (
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/spf13/pflag"
+
+	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
+)
+
+var _ = Describe("Options", func() {
+	It("offers the manager's flags but not those of a webhook server, which the seed controller does not run", func() {
+		fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+		app.NewOptions().AddFlags(fs)
+		var names []string
+		fs.VisitAll(func(flag *pflag.Flag) { names = append(names, flag.Name) })
+		Expect(names).To(ContainElements("kubeconfig", "leader-election", "metrics-bind-address", "health-bind-address", "log-level", "heartbeat-namespace", "max-entries"))
+		for _, name := range names {
+			Expect(strings.HasPrefix(name, "webhook-config-")).To(BeFalse(), name)
+		}
+	})
+
+	It("refuses the webhook server's flags", func() {
+		fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+		app.NewOptions().AddFlags(fs)
+		Expect(fs.Parse([]string{"--log-format=text", "--webhook-config-server-port=9443"})).To(MatchError("unknown flag: --webhook-config-server-port"))
+	})
+})

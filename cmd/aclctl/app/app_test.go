@@ -64,6 +64,7 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "validate-missing-file", "", "validate", "testdata/does-not-exist.yaml"),
 		Entry(nil, "validate-not-yaml", "", "validate", "testdata/not-yaml.yaml"),
 		Entry(nil, "validate-no-argument", "", "validate"),
+		Entry(nil, "validate-ineffective-entries", "", "validate", "testdata/providerconfig-ineffective.yaml"),
 		Entry(nil, "compile-legacy-merges", "", "compile", "testdata/legacy.json"),
 		Entry(nil, "compile-shoot", "", "compile", "testdata/shoot-valid.yaml"),
 		Entry(nil, "compile-deny-only", "", "compile", "testdata/providerconfig-deny-only.yaml"),

@@ -79,6 +79,9 @@ func validate(decoded *Decoded, errs field.ErrorList, v *configValidator, limits
 		result.Errors = append(result.Errors, tooMany)
 		return result
 	}
+	if compiled.Len() == 0 {
+		result.Warnings = append(result.Warnings, Warning{Field: decoded.RulesPath(root), Message: "the rules admit no source at all: only the sources that are always admitted (the seed, the shoot's own nodes and egress addresses, the operator's additional CIDRs) reach the kube-apiserver: make sure this is intended, or add an ALLOW entry outside the DENY entries"})
+	}
 	result.Policy = compiled
 	return result
 }
@@ -162,8 +165,9 @@ func (v *configValidator) validate(limits Limits) {
 		}
 	}
 
-	v.warnRedundant(v.allow)
-	v.warnRedundant(v.deny)
+	outerAllow := v.warnRedundant(v.allow)
+	outerDeny := v.warnRedundant(v.deny)
+	v.warnIneffective(outerAllow, outerDeny)
 }
 
 // policyEntries returns the valid entries, sorted by address, for the compiler.
@@ -259,8 +263,9 @@ func (v *configValidator) hadBefore(text string) bool {
 
 // warnRedundant warns about entries that repeat or lie inside another entry of the same action. Sorting by address
 // and then by prefix length puts every container before the entries it contains, so a stack of open containers
-// finds all of them in one pass.
-func (v *configValidator) warnRedundant(entries []entry) {
+// finds all of them in one pass. It returns the outermost entries, those inside no other: sorted, disjoint, and with
+// the same union as all entries.
+func (v *configValidator) warnRedundant(entries []entry) []entry {
 	groupFamilies(entries)
 	slices.SortFunc(entries, compareEntries)
 
@@ -274,6 +279,7 @@ func (v *configValidator) warnRedundant(entries []entry) {
 		prefix netip.Prefix
 	}
 	stack := make([]open, 0, 8)
+	outermost := make([]entry, 0, len(entries))
 	for _, current := range entries {
 		currentPrefix := current.prefix()
 		for len(stack) > 0 && !containsPrefix(stack[len(stack)-1].prefix, currentPrefix) {
@@ -281,6 +287,7 @@ func (v *configValidator) warnRedundant(entries []entry) {
 		}
 		if len(stack) == 0 {
 			stack = append(stack, open{entry: current, prefix: currentPrefix})
+			outermost = append(outermost, current)
 			continue
 		}
 		container := stack[len(stack)-1]
@@ -304,6 +311,7 @@ func (v *configValidator) warnRedundant(entries []entry) {
 	for _, f := range redundant {
 		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
 	}
+	return outermost
 }
 
 // groupFamilies moves the IPv4 entries before the IPv6 entries, keeping the order within each family. Lists written

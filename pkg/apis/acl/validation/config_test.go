@@ -24,6 +24,9 @@ var _ = Describe("ValidateProviderConfig", func() {
 		typedCIDR00 = "spec.extensions[0].providerConfig.rules[0].cidrs[0]"
 	)
 
+	// noSource is the warning about rules that admit no source.
+	const noSource = "the rules admit no source at all: only the sources that are always admitted (the seed, the shoot's own nodes and egress addresses, the operator's additional CIDRs) reach the kube-apiserver: make sure this is intended, or add an ALLOW entry outside the DENY entries"
+
 	DescribeTable("rule semantics in both forms",
 		func(raw []byte, errorMatchers []any, warningMatchers []any) {
 			result := validation.ValidateProviderConfig(raw, nil, root, limits)
@@ -69,8 +72,8 @@ var _ = Describe("ValidateProviderConfig", func() {
 			typed("", rule("ALLOW", "0.0.0.0/0")), nil, []any{warning(typedCIDR00, "allows every IPv4 source")}),
 		Entry("legacy: IPv6 ALLOW everything",
 			legacy("ALLOW", "remote_ip", "::/0"), nil, []any{warning(legacyRule+".cidrs[0]", "allows every IPv6 source")}),
-		Entry("typed: DENY everything is no warning",
-			typed("", rule("DENY", "0.0.0.0/0", "::/0")), nil, nil),
+		Entry("typed: DENY everything admits no source",
+			typed("", rule("DENY", "0.0.0.0/0", "::/0")), nil, []any{warning(typedRules, noSource)}),
 		Entry("typed: duplicate across ALLOW rules",
 			typed("", rule("ALLOW", "10.0.0.0/8"), rule("ALLOW", "2001:db8::/32", "10.0.0.0/8")), nil,
 			[]any{warning(typedRules+"[1].cidrs[1]", "repeats 10.0.0.0/8, written at "+typedCIDR00+": remove one of them")}),
@@ -83,8 +86,11 @@ var _ = Describe("ValidateProviderConfig", func() {
 				warning(typedRules+"[0].cidrs[1]", "is already covered by 10.0.0.0/8"),
 				warning(typedRules+"[0].cidrs[2]", "is already covered by 10.1.0.0/16"),
 			}),
-		Entry("typed: the same CIDR under ALLOW and DENY is no duplicate (DENY wins)",
-			typed("", rule("ALLOW", "10.0.0.0/8"), rule("DENY", "10.0.0.0/8")), nil, nil),
+		Entry("typed: the same CIDR under ALLOW and DENY is no duplicate, but admits nothing (DENY wins)",
+			typed("", rule("ALLOW", "10.0.0.0/8"), rule("DENY", "10.0.0.0/8")), nil, []any{
+				warning(typedCIDR00, "every address of 10.0.0.0/8 is denied by 10.0.0.0/8 at "+typedRules+"[1].cidrs[0], so this ALLOW entry admits nothing: remove it, or narrow the DENY entry"),
+				warning(typedRules, noSource),
+			}),
 		Entry("legacy: duplicate",
 			legacy("ALLOW", "remote_ip", "10.0.0.0/8", "10.0.0.0/8"), nil,
 			[]any{warning(legacyRule+".cidrs[1]", "repeats 10.0.0.0/8, written at "+legacyRule+".cidrs[0]")}),

@@ -88,6 +88,7 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "compile-two-shoots", "", "compile", "testdata/two-shoots.yaml"),
 		Entry(nil, "validate-every-document", "", "validate", "testdata/two-shoots.yaml", "testdata/legacy.json"),
 		Entry(nil, "validate-list-with-other-kinds", "", "validate", "testdata/export-list.yaml"),
+		Entry(nil, "validate-list-from-api", "", "validate", "testdata/shoot-list-from-api.json"),
 		Entry(nil, "render-stdin-and-directory", mustRead("testdata/render/shoot.yaml"), "render", "-", "testdata/render/seed.yaml", "testdata/render/gateways.yaml", "testdata/render/ingress.yaml"),
 		Entry(nil, "render-directory", "", "render", "testdata/render"),
 		Entry(nil, "render-no-gateway", "", "render", "testdata/render/shoot.yaml", "testdata/render/seed.yaml"),

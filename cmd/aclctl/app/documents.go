@@ -24,6 +24,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
@@ -129,26 +132,41 @@ func readFile(name string, stdin io.Reader) ([]document, error) {
 	return documents, nil
 }
 
-// expand returns the document, or the items of a list, recursively.
+// expand returns the document, or the items of a list, recursively. Documents are decoded as unstructured objects
+// (apimachinery's UnstructuredJSONScheme, as kubectl decodes what it does not know): any kind can be read, any
+// document with items is a list, and items without apiVersion and kind are of the list's kind without "List", as in
+// a ShootList. A document that is no Kubernetes object is a bare providerConfig: one without kind, or one of the
+// providerConfig's own API group, whatever its version and kind, whose validation names what is wrong.
 func expand(source string, raw []byte) ([]document, error) {
-	var header struct {
-		APIVersion string            `json:"apiVersion"`
-		Kind       string            `json:"kind"`
-		Items      []json.RawMessage `json:"items"`
-		Metadata   struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
-		} `json:"metadata"`
-	}
-	// A document that is no object, or whose header does not decode, is left to the providerConfig validation, which
-	// reports it with a field path.
-	if err := json.Unmarshal(raw, &header); err != nil || header.Kind == "" || header.APIVersion == v1alpha1.SchemeGroupVersion.String() {
+	object, _, err := unstructured.UnstructuredJSONScheme.Decode(raw, nil, nil)
+	if err != nil {
+		// Not an object, or without kind: left to the providerConfig validation, which reports it with field paths.
 		return []document{{source: source, raw: raw}}, nil
 	}
-	if strings.HasSuffix(header.Kind, "List") && header.Items != nil {
+	return expandObject(source, raw, object)
+}
+
+func expandObject(source string, raw []byte, object runtime.Object) ([]document, error) {
+	gvk := object.GetObjectKind().GroupVersionKind()
+	if gvk.Group == v1alpha1.SchemeGroupVersion.Group || gvk.Kind == "ACLConfig" {
+		return []document{{source: source, raw: raw}}, nil
+	}
+	if list, ok := object.(*unstructured.UnstructuredList); ok {
 		var documents []document
-		for i, item := range header.Items {
-			expanded, err := expand(fmt.Sprintf("%s, item %d", source, i+1), item)
+		for i := range list.Items {
+			item := &list.Items[i]
+			itemSource := fmt.Sprintf("%s, item %d", source, i+1)
+			itemRaw, err := item.MarshalJSON()
+			if err != nil {
+				return nil, fmt.Errorf("failed to read %s: %w", itemSource, err)
+			}
+			var itemObject runtime.Object = item
+			if item.IsList() {
+				if itemObject, err = item.ToList(); err != nil {
+					return nil, fmt.Errorf("failed to read the list %s: %w", itemSource, err)
+				}
+			}
+			expanded, err := expandObject(itemSource, itemRaw, itemObject)
 			if err != nil {
 				return nil, err
 			}
@@ -156,15 +174,15 @@ func expand(source string, raw []byte) ([]document, error) {
 		}
 		return documents, nil
 	}
-	gv, err := schema.ParseGroupVersion(header.APIVersion)
+	accessor, err := meta.Accessor(object)
 	if err != nil {
-		return nil, fmt.Errorf("failed to read the apiVersion of %s: %w", source, err)
+		return nil, fmt.Errorf("failed to read the metadata of %s: %w", source, err)
 	}
-	name := header.Metadata.Name
-	if header.Metadata.Namespace != "" {
-		name = header.Metadata.Namespace + "/" + name
+	name := accessor.GetName()
+	if accessor.GetNamespace() != "" {
+		name = accessor.GetNamespace() + "/" + name
 	}
-	return []document{{source: source, raw: raw, gvk: gv.WithKind(header.Kind), name: name}}, nil
+	return []document{{source: source, raw: raw, gvk: gvk, name: name}}, nil
 }
 
 // istioVersions are the versions of istio's networking API that kubectl may print; they share one schema.

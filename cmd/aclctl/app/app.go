@@ -4,7 +4,7 @@
 
 // Package app implements aclctl, the offline command line of the ACL extension. Its output is a stable contract:
 // findings are printed as "ERROR <field path>: <message>" or "WARNING <field path>: <message>", with exactly the texts
-// the admission webhook returns.
+// the admission webhook returns, and -o json or -o yaml prints one document of OutputAPIVersion (output.go).
 package app
 
 import (
@@ -52,7 +52,7 @@ func NewCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	limits := validation.DefaultLimits()
 	root := &cobra.Command{
 		Use:   "aclctl",
-		Short: "Validate, compile, explain and render ACL extension rules offline",
+		Short: "Validate, compile, explain, diff and render ACL extension rules offline",
 		Long: `aclctl checks the providerConfig of a Shoot's acl extension exactly as the admission webhook and the
 seed controller do, without a cluster. FILE is a Shoot (core.gardener.cloud/v1beta1) or a bare providerConfig, in
 YAML or JSON; "-" reads standard input.
@@ -75,6 +75,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error.`,
 		newCompileCommand(&limits),
 		newExplainCommand(&limits),
 		newRenderCommand(&limits),
+		newDiffCommand(&limits),
 	)
 	return root
 }

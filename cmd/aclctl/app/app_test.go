@@ -6,15 +6,19 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gardener-community/gardener-extension-acl/cmd/aclctl/app"
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 )
 
 // run executes aclctl in-process and renders what a person sees: the exit code, standard output and standard error.
@@ -99,14 +103,53 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "render-without-seed", "", "render", "testdata/render/shoot.yaml", "testdata/render/gateways.yaml"),
 		Entry(nil, "render-without-ingress", "", "render", "testdata/render/shoot.yaml", "testdata/render/seed.yaml", "testdata/render/gateways.yaml"),
 		Entry(nil, "render-invalid-rules", "", "render", "testdata/shoot-invalid.yaml", "testdata/render/seed.yaml"),
+		Entry(nil, "output-compile-json", "", "compile", "-o", "json", "testdata/shoot-updated.yaml"),
+		Entry(nil, "output-compile-yaml-invalid", "", "compile", "-o", "yaml", "testdata/shoot-invalid.yaml"),
+		Entry(nil, "output-compile-unknown-format", "", "compile", "-o", "xml", "testdata/shoot-valid.yaml"),
+		Entry(nil, "output-validate-json", "", "validate", "-o", "json", "testdata/two-shoots.yaml", "testdata/legacy.json"),
+		Entry(nil, "output-validate-yaml-update", "", "validate", "-o", "yaml", "--old", "testdata/shoot-old.yaml", "testdata/shoot-updated.yaml"),
+		Entry(nil, "output-explain-json", "", "explain", "-o", "json", "--ip", "10.180.3.4,203.0.113.66,203.0.113.0/25", "--ip", "203.0.113.7",
+			"testdata/render/shoot.yaml", "testdata/render/seed.yaml"),
+		Entry(nil, "output-explain-json-invalid", "", "explain", "-o", "json", "--ip", "10.0.0.1", "testdata/shoot-invalid.yaml"),
+		Entry(nil, "diff", "", "diff", "--old", "testdata/providerconfig-before.yaml", "testdata/providerconfig-after.yaml"),
+		Entry(nil, "diff-json", "", "diff", "-o", "json", "--old", "testdata/providerconfig-before.yaml", "testdata/providerconfig-after.yaml"),
+		Entry(nil, "diff-same-sources", "", "diff", "--old", "testdata/legacy.json", "testdata/providerconfig-merged.yaml"),
+		Entry(nil, "diff-shoot-and-providerconfig", "", "diff", "--old", "testdata/shoot-old.yaml", "testdata/legacy.json"),
+		Entry(nil, "diff-host-bits-from-stdin", mustRead("testdata/shoot-updated.yaml"), "diff", "--old", "testdata/shoot-old.yaml", "-"),
+		Entry(nil, "diff-invalid", "", "diff", "--old", "testdata/shoot-invalid.yaml", "testdata/shoot-valid.yaml"),
+		Entry(nil, "diff-without-old", "", "diff", "testdata/shoot-valid.yaml"),
 	)
+
+	It("prints the hash the controller reports in providerStatus, from the same function on the same input", func() {
+		const providerConfig = `{"rule": {"action": "ALLOW", "type": "remote_ip", "cidrs": ["10.1.2.3/8", "192.0.2.1/24", "2001:db8::/32"]}}`
+		var stdout, stderr bytes.Buffer
+		Expect(app.Run([]string{"compile", "-o", "json", "-"}, strings.NewReader(providerConfig), &stdout, &stderr)).To(Equal(app.ExitValid))
+		var result app.CompileResult
+		Expect(json.Unmarshal(stdout.Bytes(), &result)).To(Succeed())
+
+		// What pkg/controller/actuator.go computes for the Extension's providerConfig.
+		enforced := validation.EnforceProviderConfig([]byte(providerConfig), field.NewPath("spec", "providerConfig"), validation.DefaultLimits())
+		Expect(enforced.Errors).To(BeEmpty())
+		Expect(result.Hash).To(Equal(enforced.Policy.Hash()))
+		Expect(result.IPv4Prefixes).To(Equal([]string{"10.0.0.0/8", "192.0.2.0/24"}))
+		Expect(result.IPv6Prefixes).To(Equal([]string{"2001:db8::/32"}))
+	})
+
+	It("names only example files that exist in its help", func() {
+		examplePath := regexp.MustCompile(`example/[A-Za-z0-9._-]+`)
+		for _, command := range []string{"validate", "compile", "explain", "render", "diff"} {
+			for _, path := range examplePath.FindAllString(run("", command, "--help"), -1) {
+				Expect(filepath.Join("..", "..", "..", path)).To(BeAnExistingFile(), "aclctl %s --help", command)
+			}
+		}
+	})
 
 	It("prints its version", func() {
 		Expect(run("", "--version")).To(ContainSubstring("aclctl version v0.0.0-dev"))
 	})
 
 	It("documents every command with examples", func() {
-		for _, command := range []string{"validate", "compile", "explain", "render"} {
+		for _, command := range []string{"validate", "compile", "explain", "render", "diff"} {
 			output := run("", command, "--help")
 			Expect(output).To(ContainSubstring("exit: 0"))
 			Expect(output).To(ContainSubstring("Examples:"))

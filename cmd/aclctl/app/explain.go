@@ -19,10 +19,62 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
 )
 
+// ExplainResult is what explain prints with -o json or -o yaml.
+type ExplainResult struct {
+	TypeMeta `json:",inline"`
+	// Input is the Shoot or providerConfig whose rules decide.
+	Input Input `json:"input"`
+	// Valid is false when the controller refuses the rules; then there are errors and no decisions.
+	Valid bool `json:"valid"`
+	// Allowed is true when every query is admitted.
+	Allowed bool `json:"allowed"`
+	// Decisions has one entry per --ip value, in the order given.
+	Decisions []Decision `json:"decisions"`
+	// Errors make the rules invalid.
+	Errors []Finding `json:"errors"`
+	// Warnings are the findings about valid rules.
+	Warnings []Finding `json:"warnings"`
+}
+
+// Decision says whether the controller's filters admit one address or CIDR, and what decided.
+type Decision struct {
+	// Query is the address or CIDR asked about, in canonical form.
+	Query string `json:"query"`
+	// Allowed is true when every address of Query is admitted.
+	Allowed bool `json:"allowed"`
+	// Source is the always-admitted source that contains the address, when one does.
+	Source *DecidingSource `json:"source,omitempty"`
+	// Rule is the rule entry that decided, when one did.
+	Rule *DecidingRule `json:"rule,omitempty"`
+	// Reason is a sentence for people.
+	Reason string `json:"reason"`
+}
+
+// DecidingSource is an always-admitted source.
+type DecidingSource struct {
+	// Name says where the source comes from, e.g. "shoot node network".
+	Name string `json:"name"`
+	// Prefix is the admitted prefix that contains the address.
+	Prefix string `json:"prefix"`
+}
+
+// DecidingRule is a rule entry.
+type DecidingRule struct {
+	// Field is the field path of the entry.
+	Field string `json:"field"`
+	// Action is ALLOW or DENY.
+	Action string `json:"action"`
+	// Prefix is the prefix the entry is enforced as.
+	Prefix string `json:"prefix"`
+	// Written is the entry as written, when it differs from Prefix.
+	Written string `json:"written,omitempty"`
+}
+
 func newExplainCommand(limits *validation.Limits) *cobra.Command {
 	var (
 		queries    []string
 		additional []string
+		format     outputFormat
 	)
 	command := &cobra.Command{
 		Use:   "explain --ip ADDR|CIDR... FILE|DIR|-...",
@@ -32,10 +84,12 @@ filters do: the sources that are always admitted (the shoot's node networks and 
 and when given the Seed's node and pod networks, the Infrastructure's egress CIDRs, the seed's kube-system/shoot-info
 ConfigMap and --additional-allowed-cidrs) and the compiled rules. Each answer starts with a line "ALLOWED <ip>" or
 "DENIED <ip>", followed by the source or rule entry that decided and the reason. A CIDR is ALLOWED only when every
-address in it is. Findings go to standard error. Exit status 1 when any --ip is denied.`,
+address in it is. Findings go to standard error. With -o json or -o yaml it prints one ExplainResult document
+(docs/usage.md) instead. Exit status 1 when any --ip is denied.`,
 		Example: `  aclctl explain --ip 203.0.113.7 shoot.yaml
   aclctl explain --ip 203.0.113.7 --ip 2001:db8::1 --ip 198.51.100.0/24 shoot.yaml seed.yaml
-  aclctl explain --ip 2001:db8::1 providerconfig.yaml`,
+  aclctl explain --ip 2001:db8::1 providerconfig.yaml
+  aclctl explain -o json --ip 203.0.113.7,198.51.100.1 shoot.yaml | jq '.decisions[] | select(.allowed | not)'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(command *cobra.Command, args []string) error {
 			prefixes := make([]netip.Prefix, 0, len(queries))
@@ -47,28 +101,58 @@ address in it is. Findings go to standard error. Exit status 1 when any --ip is 
 				prefixes = append(prefixes, prefix)
 			}
 
-			checked, err := validatedConfig(args, command.InOrStdin(), command.ErrOrStderr(), *limits)
+			var (
+				checked *checkedConfig
+				err     error
+			)
+			if format.structured() {
+				checked, err = checkConfig(args, command.InOrStdin(), command.ErrOrStderr(), *limits)
+			} else {
+				checked, err = validatedConfig(args, command.InOrStdin(), command.ErrOrStderr(), *limits)
+			}
 			if err != nil {
 				return err
 			}
-			sources := exposure.Sources{
-				Shoot: checked.in.versioned, Seed: checked.set.seed, Infrastructure: checked.set.infrastructure,
-				SeedShootInfo: checked.set.shootInfo, Additional: additional,
+			result := ExplainResult{
+				TypeMeta:  typeMeta("ExplainResult"),
+				Input:     checked.in.outputInput(),
+				Valid:     len(checked.Errors) == 0,
+				Decisions: []Decision{},
+				Errors:    errorFindings(checked.Errors),
+				Warnings:  warningFindings(checked.Warnings),
 			}
-			alwaysAllowed, err := exposure.ReadAlwaysAllowed(sources)
-			if err != nil {
+			if result.Valid {
+				alwaysAllowed, err := exposure.ReadAlwaysAllowed(exposure.Sources{
+					Shoot: checked.in.versioned, Seed: checked.set.seed, Infrastructure: checked.set.infrastructure,
+					SeedShootInfo: checked.set.shootInfo, Additional: additional,
+				})
+				if err != nil {
+					return err
+				}
+				result.Allowed = true
+				for _, prefix := range prefixes {
+					decision := decide(checked, alwaysAllowed, prefix)
+					result.Allowed = result.Allowed && decision.Allowed
+					result.Decisions = append(result.Decisions, decision)
+				}
+			}
+
+			if format.structured() {
+				if err := format.print(command.OutOrStdout(), result); err != nil {
+					return err
+				}
+			} else {
+				for i, decision := range result.Decisions {
+					if i > 0 {
+						fmt.Fprintln(command.OutOrStdout())
+					}
+					decision.print(command.OutOrStdout())
+				}
+			}
+			if err := checked.invalid(); err != nil {
 				return err
 			}
-			denied := false
-			for i, prefix := range prefixes {
-				if i > 0 {
-					fmt.Fprintln(command.OutOrStdout())
-				}
-				if !printDecision(command.OutOrStdout(), checked, alwaysAllowed, prefix) {
-					denied = true
-				}
-			}
-			if denied {
+			if !result.Allowed {
 				return errInvalid
 			}
 			return nil
@@ -76,6 +160,7 @@ address in it is. Findings go to standard error. Exit status 1 when any --ip is 
 	}
 	command.Flags().StringSliceVar(&queries, "ip", nil, "source addresses or CIDRs to decide (IPv4 or IPv6); repeat or separate with commas")
 	command.Flags().StringSliceVar(&additional, "additional-allowed-cidrs", nil, "CIDRs that always reach every control plane, as configured on the controller")
+	addOutputFlag(command, &format)
 	_ = command.MarkFlagRequired("ip")
 	return command
 }
@@ -105,10 +190,10 @@ func parseQuery(query string) (netip.Prefix, error) {
 	return netip.PrefixFrom(addr, addr.BitLen()), nil
 }
 
-// printDecision prints the decision about one address or CIDR and reports whether it is admitted.
-func printDecision(out io.Writer, checked *checkedConfig, alwaysAllowed exposure.AlwaysAllowed, query netip.Prefix) bool {
+// decide decides about one address or CIDR.
+func decide(checked *checkedConfig, alwaysAllowed exposure.AlwaysAllowed, query netip.Prefix) Decision {
 	if query.IsSingleIP() {
-		return printAddressDecision(out, checked, alwaysAllowed, query.Addr())
+		return decideAddress(checked, alwaysAllowed, query.Addr())
 	}
 	var builder netipx.IPSetBuilder
 	for _, prefix := range checked.Policy.Prefixes() {
@@ -118,44 +203,64 @@ func printDecision(out io.Writer, checked *checkedConfig, alwaysAllowed exposure
 		builder.AddPrefix(prefix)
 	}
 	admitted, _ := builder.IPSet()
+	decision := Decision{Query: query.String()}
 	switch {
 	case admitted.ContainsPrefix(query):
-		fmt.Fprintf(out, "ALLOWED %s\nreason: every address of the range is admitted by the rules or is always admitted\n", query)
-		return true
+		decision.Allowed, decision.Reason = true, "every address of the range is admitted by the rules or is always admitted"
 	case admitted.OverlapsPrefix(query):
-		fmt.Fprintf(out, "DENIED %s\nreason: only part of the range is admitted; ask about single addresses to see which\n", query)
+		decision.Reason = "only part of the range is admitted; ask about single addresses to see which"
 	default:
-		fmt.Fprintf(out, "DENIED %s\nreason: no address of the range is admitted\n", query)
+		decision.Reason = "no address of the range is admitted"
 	}
-	return false
+	return decision
 }
 
-func printAddressDecision(out io.Writer, checked *checkedConfig, alwaysAllowed exposure.AlwaysAllowed, addr netip.Addr) bool {
+func decideAddress(checked *checkedConfig, alwaysAllowed exposure.AlwaysAllowed, addr netip.Addr) Decision {
 	for i, prefix := range alwaysAllowed.Prefixes {
 		if prefix.Contains(addr) {
-			fmt.Fprintf(out, "ALLOWED %s\nsource: %s (%s)\nreason: always admitted, whatever the rules say, so that the shoot keeps working\n", addr, alwaysAllowed.Names[i], prefix)
-			return true
+			return Decision{
+				Query: addr.String(), Allowed: true,
+				Source: &DecidingSource{Name: alwaysAllowed.Names[i], Prefix: prefix.String()},
+				Reason: "always admitted, whatever the rules say, so that the shoot keeps working",
+			}
 		}
 	}
 
 	config := enforcedConfig(checked)
-	decision := policy.Explain(config, addr)
-	if decision.Allowed {
-		fmt.Fprintf(out, "ALLOWED %s\n", addr)
-	} else {
-		fmt.Fprintf(out, "DENIED %s\n", addr)
-	}
-	if decision.Rule >= 0 {
-		path := checked.Decoded.CIDRPath(checked.root, decision.Rule, decision.Entry)
-		written := checked.Decoded.Config.Rules[decision.Rule].CIDRs[decision.Entry]
-		enforcedAs := ""
-		if written != decision.Prefix {
-			enforcedAs = fmt.Sprintf(", written %q", written)
+	explained := policy.Explain(config, addr)
+	decision := Decision{Query: addr.String(), Allowed: explained.Allowed, Reason: explained.Reason}
+	if explained.Rule >= 0 {
+		decision.Rule = &DecidingRule{
+			Field:  checked.Decoded.CIDRPath(checked.root, explained.Rule, explained.Entry).String(),
+			Action: string(config.Rules[explained.Rule].Action),
+			Prefix: explained.Prefix,
 		}
-		fmt.Fprintf(out, "rule: %s (%s %s%s)\n", path, config.Rules[decision.Rule].Action, decision.Prefix, enforcedAs)
+		if written := checked.Decoded.Config.Rules[explained.Rule].CIDRs[explained.Entry]; written != explained.Prefix {
+			decision.Rule.Written = written
+		}
 	}
-	fmt.Fprintf(out, "reason: %s\n", decision.Reason)
-	return decision.Allowed
+	return decision
+}
+
+// print prints the decision for people: "ALLOWED <query>" or "DENIED <query>", the source or rule entry that decided,
+// and the reason.
+func (d Decision) print(out io.Writer) {
+	if d.Allowed {
+		fmt.Fprintf(out, "ALLOWED %s\n", d.Query)
+	} else {
+		fmt.Fprintf(out, "DENIED %s\n", d.Query)
+	}
+	if d.Source != nil {
+		fmt.Fprintf(out, "source: %s (%s)\n", d.Source.Name, d.Source.Prefix)
+	}
+	if d.Rule != nil {
+		written := ""
+		if d.Rule.Written != "" {
+			written = fmt.Sprintf(", written %q", d.Rule.Written)
+		}
+		fmt.Fprintf(out, "rule: %s (%s %s%s)\n", d.Rule.Field, d.Rule.Action, d.Rule.Prefix, written)
+	}
+	fmt.Fprintf(out, "reason: %s\n", d.Reason)
 }
 
 // enforcedConfig returns the decoded rules with every entry written as the prefix the controller enforces it as, so

@@ -66,15 +66,15 @@ var _ = Describe("Lockout safety", func() {
 		Expect(err).NotTo(HaveOccurred())
 
 		admitted := true
-		for _, patch := range filters[0].Spec.ConfigPatches {
+		for _, inserted := range insertions(filters[0]) {
 			var allowed bool
-			if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
+			if inserted.patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
 				network := &rbacnetworkv3.RBAC{}
-				decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
+				decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, network)
 				allowed, err = envoyrbac.Allowed(network.GetRules(), envoyrbac.Request{RemoteIP: source})
 			} else {
 				shared := &rbachttpv3.RBAC{}
-				decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), shared)
+				decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, shared)
 				allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: source, Headers: map[string][]string{
 					envoyfilter.HTTPProxyDestinationHeader: envoyfilter.Destinations("shoot--dev--safe")[:1],
 				}})

@@ -13,25 +13,56 @@ import (
 	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 )
 
 var prefixes = []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("198.51.100.7/32"), netip.MustParsePrefix("2001:db8::/32")}
 
 // decodePatch reads an EnvoyFilter patch value back into the go-control-plane type, as Envoy would, and validates it.
 func decodePatch(filterName string, value map[string]any, into proto.Message) {
-	Expect(value).To(HaveKeyWithValue("name", filterName))
-	raw, err := json.Marshal(value["typed_config"])
-	Expect(err).NotTo(HaveOccurred())
-	typedConfig := &anypb.Any{}
-	Expect(protojson.Unmarshal(raw, typedConfig)).To(Succeed())
-	Expect(typedConfig.UnmarshalTo(into)).To(Succeed())
-	Expect(into.(interface{ ValidateAll() error }).ValidateAll()).To(Succeed())
+	ExpectWithOffset(1, value).To(HaveKeyWithValue("name", filterName))
+	typedConfig, _ := value["typed_config"].(map[string]any)
+	ExpectWithOffset(1, envoyfilters.Decode(typedConfig, into)).To(Succeed())
+}
+
+// insertion is a patch of an EnvoyFilter that inserts a filter, with the value Envoy runs.
+type insertion struct {
+	patch *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
+	// value is the patch's value or, for a filter whose configuration comes by ECDS, its discovered configuration named
+	// as the filter's type is.
+	value map[string]any
+}
+
+// insertions returns the patches of an EnvoyFilter that insert filters, with the values Envoy runs. The default
+// configuration of a filter delivered by ECDS must refuse everybody, and apply without waiting.
+func insertions(filter *istionetworkingv1alpha3.EnvoyFilter) []insertion {
+	inserted, err := envoyfilters.Insertions(filter)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	result := make([]insertion, 0, len(inserted))
+	for _, in := range inserted {
+		value := in.Patch.Patch.Value.AsMap()
+		if in.DefaultConfig != nil {
+			ExpectWithOffset(1, in.WithoutWarming).To(BeTrue(), "filter %s", value["name"])
+			denyAll := &rbacnetworkv3.RBAC{}
+			ExpectWithOffset(1, envoyfilters.Decode(in.DefaultConfig, denyAll)).To(Succeed())
+			for _, source := range []string{"10.0.0.1", "2001:db8::1", "::ffff:10.0.0.1"} {
+				addr := netip.MustParseAddr(source)
+				allowed, err := envoyrbac.Allowed(denyAll.GetRules(), envoyrbac.Request{RemoteIP: addr, DirectRemoteIP: addr, ConnectionRemoteIP: addr})
+				ExpectWithOffset(1, err).NotTo(HaveOccurred())
+				ExpectWithOffset(1, allowed).To(BeFalse(), "the default configuration of %s admits %s", value["name"], source)
+			}
+			value = map[string]any{"name": envoyfilter.NetworkRBACFilterName, "typed_config": in.TypedConfig}
+		}
+		result = append(result, insertion{patch: in.Patch, value: value})
+	}
+	return result
 }
 
 var _ = Describe("RBAC rendering", func() {

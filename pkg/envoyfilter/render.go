@@ -92,7 +92,8 @@ func Name(technicalID string) string {
 }
 
 // Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
-// namespace. Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, the
+// namespace. Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named
+// Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name), the
 // shared HTTP proxy listener(s) get an HTTP RBAC filter that only concerns requests for this shoot, and the shared
 // wildcard filter chains get a network RBAC filter that only concerns the shoot's own server names.
 func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
@@ -109,7 +110,14 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	if err != nil {
 		return nil, err
 	}
-	networkValue, err := PatchValue(NetworkRBACFilterName, network)
+	// The shoot's own chains get a filter whose configuration comes by ECDS, so that a change of the admitted sources
+	// changes no listener (and drains no connection); until the configuration arrives the filter refuses everything.
+	ownFilter := Name(input.TechnicalID)
+	ownConfig, err := extensionConfigPatch(ownFilter, network)
+	if err != nil {
+		return nil, err
+	}
+	ownInsertion, err := ownChainInsertion(ownFilter, statPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +158,10 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 			if !slices.Contains(chain.ServerNames, chain.Match) {
 				return nil, fmt.Errorf("failed to render EnvoyFilters for %s: the match %q of a chain of gateway namespace %s is none of its server names", input.TechnicalID, chain.Match, gateway.Namespace)
 			}
-			patches = append(patches, sniPatch(chain.Port, chain.Match, networkValue))
+			patches = append(patches, sniPatch(chain.Port, chain.Match, ownInsertion))
+		}
+		if len(patches) > 0 {
+			patches = append(patches, ownConfig)
 		}
 		if sharedSNIValue != nil {
 			sharedChains := slices.Clone(gateway.SharedSNIChains)

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"maps"
 
+	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
@@ -18,8 +21,13 @@ import (
 // SharedFiltersName is the name of the EnvoyFilter that inserts the shard filters into a gateway's shared listeners.
 const SharedFiltersName = "acl-shared"
 
-// httpRBACTypeURL is the type of the HTTP RBAC filter's configuration, which the shard filters receive by ECDS.
-const httpRBACTypeURL = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"
+// Types of the filter configurations delivered by ECDS.
+const (
+	// httpRBACTypeURL is the type of the HTTP RBAC filter's configuration (the shared listeners' slot filters).
+	httpRBACTypeURL = "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"
+	// networkRBACTypeURL is the type of the network RBAC filter's configuration (a shoot's own filter chains).
+	networkRBACTypeURL = "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC"
+)
 
 // SharedFilterName returns the name of the filter of a slot on the shared listener on port; it is also the name of
 // the ECDS resource that configures it and of the EnvoyFilter that holds that resource.
@@ -58,14 +66,11 @@ func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1al
 			if err != nil {
 				return nil, err
 			}
-			config, err := PatchValue(name, &rbachttpv3.RBAC{Matcher: matcher})
+			config, err := extensionConfigPatch(name, &rbachttpv3.RBAC{Matcher: matcher})
 			if err != nil {
 				return nil, err
 			}
-			configs = append(configs, gatewayEnvoyFilter(gateway, name, &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{
-				ApplyTo: istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG,
-				Patch:   &istioapinetworkingv1alpha3.EnvoyFilter_Patch{Operation: istioapinetworkingv1alpha3.EnvoyFilter_Patch_ADD, Value: config},
-			}))
+			configs = append(configs, gatewayEnvoyFilter(gateway, name, config))
 		}
 	}
 	return append([]*istionetworkingv1alpha3.EnvoyFilter{gatewayEnvoyFilter(gateway, SharedFiltersName, insertions...)}, configs...), nil
@@ -74,17 +79,49 @@ func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1al
 // discoveredFilterValue is the value of a patch that inserts a filter whose configuration istiod serves by ECDS under
 // the filter's name.
 func discoveredFilterValue(name, typeURL string) (*structpb.Struct, error) {
-	value, err := structpb.NewStruct(map[string]any{
-		"name": name,
-		"config_discovery": map[string]any{
-			"config_source": map[string]any{"ads": map[string]any{}},
-			"type_urls":     []any{typeURL},
-		},
-	})
+	return discoveredFilterWithDefault(name, typeURL, nil)
+}
+
+// discoveredFilterWithDefault is discoveredFilterValue with a configuration Envoy applies until, or instead of, the
+// discovered one (nil: none, the listener warms until it arrives).
+func discoveredFilterWithDefault(name, typeURL string, defaultConfig proto.Message) (*structpb.Struct, error) {
+	discovery := map[string]any{
+		"config_source": map[string]any{"ads": map[string]any{}},
+		"type_urls":     []any{typeURL},
+	}
+	if defaultConfig != nil {
+		config, err := PatchValue(name, defaultConfig)
+		if err != nil {
+			return nil, err
+		}
+		discovery["default_config"] = config.GetFields()["typed_config"].AsInterface()
+		discovery["apply_default_config_without_warming"] = true
+	}
+	value, err := structpb.NewStruct(map[string]any{"name": name, "config_discovery": discovery})
 	if err != nil {
 		return nil, fmt.Errorf("failed to build the insertion of %s: %w", name, err)
 	}
 	return value, nil
+}
+
+// ownChainInsertion is the value of the patch that puts the shoot's network RBAC filter into its own filter chains:
+// the configuration comes by ECDS; until it arrives, and if it never does, the filter refuses every connection (an
+// ALLOW policy set without policies), so the chain fails closed for this shoot only.
+func ownChainInsertion(name, statPrefix string) (*structpb.Struct, error) {
+	denyAll := &rbacnetworkv3.RBAC{StatPrefix: statPrefix, Rules: &rbacconfigv3.RBAC{Action: rbacconfigv3.RBAC_ALLOW}}
+	return discoveredFilterWithDefault(name, networkRBACTypeURL, denyAll)
+}
+
+// extensionConfigPatch delivers a filter configuration by ECDS under name.
+func extensionConfigPatch(name string, config proto.Message) (*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch, error) {
+	value, err := PatchValue(name, config)
+	if err != nil {
+		return nil, err
+	}
+	return &istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch{
+		ApplyTo: istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG,
+		Patch:   &istioapinetworkingv1alpha3.EnvoyFilter_Patch{Operation: istioapinetworkingv1alpha3.EnvoyFilter_Patch_ADD, Value: value},
+	}, nil
 }
 
 // gatewayEnvoyFilter is an EnvoyFilter for the gateway's workload in its namespace.

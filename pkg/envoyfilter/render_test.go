@@ -86,16 +86,16 @@ var _ = Describe("Render", func() {
 
 		for _, filter := range filters {
 			networkFilters, httpFilters := 0, 0
-			for _, patch := range filter.Spec.ConfigPatches {
-				switch patch.ApplyTo {
+			for _, inserted := range insertions(filter) {
+				switch inserted.patch.ApplyTo {
 				case istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER:
 					networkFilters++
-					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), &rbacnetworkv3.RBAC{})
+					decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, &rbacnetworkv3.RBAC{})
 				case istioapinetworkingv1alpha3.EnvoyFilter_HTTP_FILTER:
 					httpFilters++
-					decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), &rbachttpv3.RBAC{})
+					decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, &rbachttpv3.RBAC{})
 				default:
-					Fail("unexpected patch target " + patch.ApplyTo.String())
+					Fail("unexpected patch target " + inserted.patch.ApplyTo.String())
 				}
 			}
 			if filter.Namespace == "istio-ingress" {
@@ -113,7 +113,7 @@ var _ = Describe("Render", func() {
 		Expect(err).NotTo(HaveOccurred())
 
 		network := &rbacnetworkv3.RBAC{}
-		decodePatch(envoyfilter.NetworkRBACFilterName, filters[0].Spec.ConfigPatches[0].Patch.Value.AsMap(), network)
+		decodePatch(envoyfilter.NetworkRBACFilterName, insertions(filters[0])[0].value, network)
 		var admitted []string
 		for _, principal := range network.GetRules().GetPolicies()["acl-allowed-sources"].GetPrincipals() {
 			admitted = append(admitted, fmt.Sprintf("%s/%d", principal.GetRemoteIp().GetAddressPrefix(), principal.GetRemoteIp().GetPrefixLen().GetValue()))

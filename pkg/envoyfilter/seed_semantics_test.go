@@ -89,16 +89,17 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 				shoots = append(shoots, shoot)
 				filters, err := envoyfilter.Render(shoot.input)
 				Expect(err).NotTo(HaveOccurred())
-				for _, patch := range filters[0].Spec.ConfigPatches {
+				for _, inserted := range insertions(filters[0]) {
+					patch := inserted.patch
 					listener := patch.Match.GetListener()
 					if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
 						network := &rbacnetworkv3.RBAC{}
-						decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
+						decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, network)
 						key := chainKey{sni: listener.GetFilterChain().GetSni()}
 						model[key] = append(model[key], network.GetRules())
 					} else {
 						http := &rbachttpv3.RBAC{}
-						decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), http)
+						decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, http)
 						key := chainKey{port: listener.GetPortNumber()}
 						model[key] = append(model[key], http.GetRules())
 					}

@@ -45,14 +45,14 @@ var _ = Describe("What the rendered filters admit", func() {
 			admitted := envoyfilter.AllowedPrefixes(input)
 
 			network, sharedChain, shared := &rbacnetworkv3.RBAC{}, &rbacnetworkv3.RBAC{}, &rbachttpv3.RBAC{}
-			for _, patch := range filters[0].Spec.ConfigPatches {
-				switch {
+			for _, inserted := range insertions(filters[0]) {
+				switch patch := inserted.patch; {
 				case patch.ApplyTo != istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER:
-					decodePatch(envoyfilter.HTTPRBACFilterName, patch.Patch.Value.AsMap(), shared)
+					decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, shared)
 				case patch.Match.GetListener().GetFilterChain().GetSni() == "*.ingress.seed.example.com":
-					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), sharedChain)
+					decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, sharedChain)
 				default:
-					decodePatch(envoyfilter.NetworkRBACFilterName, patch.Patch.Value.AsMap(), network)
+					decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, network)
 				}
 			}
 			Expect(sharedChain.GetRules()).NotTo(BeNil(), "the observability chain has a filter")

@@ -18,6 +18,7 @@ import (
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -136,20 +137,26 @@ func Run(ctx context.Context, options Options) (err error) {
 		return err
 	}
 	out.indent(fmt.Sprintf("%s/%s (%d patches, spec %d bytes), one RBAC filter for each of:", filter.Namespace, filter.Name, len(filter.Spec.ConfigPatches), len(raw)))
+	var rules *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
 	for _, patch := range filter.Spec.ConfigPatches {
 		listener := patch.Match.GetListener()
-		if sni := listener.GetFilterChain().GetSni(); sni != "" {
+		switch sni := listener.GetFilterChain().GetSni(); {
+		case patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG:
+			rules = patch
+		case sni != "":
 			out.indent(fmt.Sprintf("  port %d, the filter chain matched by server name %s", listener.GetPortNumber(), sni))
-		} else {
+		default:
 			out.indent(fmt.Sprintf("  port %d, requests for this shoot on the shared listener", listener.GetPortNumber()))
 		}
 	}
-	out.indent("The first patch:")
-	firstPatch, err := yaml.Marshal(filter.Spec.ConfigPatches[0])
-	if err != nil {
-		return err
+	if rules != nil {
+		out.indent("The rules of the filters on the shoot's own chains, which istiod delivers by ECDS (a change of them changes no listener):")
+		rulesPatch, err := yaml.Marshal(rules)
+		if err != nil {
+			return err
+		}
+		out.indent(string(rulesPatch))
 	}
-	out.indent(string(firstPatch))
 
 	if err := seedClient.Get(ctx, client.ObjectKeyFromObject(extension), extension); err != nil {
 		return err

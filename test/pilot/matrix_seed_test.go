@@ -78,7 +78,10 @@ type seedUnderTest struct {
 	seed     gardenerseed.Seed
 	gateways []gardenerseed.IngressGateway
 	shoots   []*shootUnderTest
-	objects  []runtime.Object
+	// seedObjects are what gardener's code produced for the seed and its shoots.
+	seedObjects []client.Object
+	// objects are the seed's objects and the shoots' EnvoyFilters, as pilot reads them.
+	objects []runtime.Object
 	// configs are pilot's output per ingress namespace.
 	configs map[string]*pilot.Config
 }
@@ -100,7 +103,7 @@ func buildSeed(seed gardenerseed.Seed, shoots ...matrixShoot) *seedUnderTest {
 
 	objects, err := gardenerseed.Istio(ctx, seed)
 	Expect(err).NotTo(HaveOccurred())
-	under := &seedUnderTest{seed: seed, gateways: seed.IngressGateways(), configs: map[string]*pilot.Config{}}
+	under := &seedUnderTest{seed: seed, gateways: seed.IngressGateways()}
 	for _, shoot := range shoots {
 		controlPlane, err := gardenerseed.ControlPlane(ctx, seed, shoot.spec)
 		Expect(err).NotTo(HaveOccurred(), shoot.role)
@@ -109,51 +112,65 @@ func buildSeed(seed gardenerseed.Seed, shoots ...matrixShoot) *seedUnderTest {
 		Expect(err).NotTo(HaveOccurred(), shoot.role)
 		under.shoots = append(under.shoots, &shootUnderTest{matrixShoot: shoot, technicalID: shoot.spec.TechnicalID(), apiServerGateway: gateway})
 	}
-	// Every shoot's filters are rendered from the whole seed, as each shoot's reconcile sees it.
-	for _, shoot := range under.shoots {
-		if shoot.hasACL() {
-			shoot.filters = renderACLFilters(seed, shoot, objects)
-		}
-	}
-
-	for _, obj := range objects {
-		under.objects = append(under.objects, obj)
-	}
-	for _, shoot := range under.shoots {
-		for _, f := range shoot.filters {
-			under.objects = append(under.objects, f)
-		}
-	}
-	for _, gateway := range under.gateways {
-		config, err := pilot.Generate(under.objects, pilot.Gateway{Namespace: gateway.Namespace, Labels: gateway.Labels})
-		Expect(err).NotTo(HaveOccurred(), gateway.Namespace)
-		// Without gardener's mesh configuration chains exist that would not on a seed, and the other way round.
-		Expect(config.MeshConfig).To(Equal("istio-system/istio"), gateway.Namespace)
-		under.configs[gateway.Namespace] = config
-	}
+	under.seedObjects = objects
+	under.generate()
 	return under
 }
 
-// renderACLFilters is the controller's reconcile of one shoot: validate the rules, read the always-allowed sources,
-// find the exposure and render.
+// withShoot returns the seed with one shoot's rules and egress replaced: the same gardener objects (whose certificates
+// differ on every build), the shoots' filters rendered anew and pilot's configuration generated anew.
+func (s *seedUnderTest) withShoot(role, providerConfig string, egress []string) *seedUnderTest {
+	changed := &seedUnderTest{seed: s.seed, gateways: s.gateways, seedObjects: s.seedObjects}
+	for _, shoot := range s.shoots {
+		copied := *shoot
+		if copied.role == role {
+			copied.providerConfig, copied.egress = providerConfig, egress
+		}
+		changed.shoots = append(changed.shoots, &copied)
+	}
+	changed.generate()
+	return changed
+}
+
+// generate renders every ACL shoot's filters from the whole seed, as each shoot's reconcile sees it, and generates the
+// configuration of every ingress gateway with pilot.
+func (s *seedUnderTest) generate() {
+	s.objects, s.configs = nil, map[string]*pilot.Config{}
+	for _, shoot := range s.shoots {
+		shoot.filters = nil
+		if shoot.hasACL() {
+			shoot.filters = renderACLFilters(s.seed, shoot, s.seedObjects)
+		}
+	}
+
+	for _, obj := range s.seedObjects {
+		s.objects = append(s.objects, obj)
+	}
+	for _, shoot := range s.shoots {
+		for _, f := range shoot.filters {
+			s.objects = append(s.objects, f)
+		}
+	}
+	for _, gateway := range s.gateways {
+		config, err := pilot.Generate(s.objects, pilot.Gateway{Namespace: gateway.Namespace, Labels: gateway.Labels})
+		Expect(err).NotTo(HaveOccurred(), gateway.Namespace)
+		// Without gardener's mesh configuration chains exist that would not on a seed, and the other way round.
+		Expect(config.MeshConfig).To(Equal("istio-system/istio"), gateway.Namespace)
+		s.configs[gateway.Namespace] = config
+	}
+}
+
+// renderACLFilters is the controller's reconcile of one shoot: validate the rules, build the render input from the
+// seed's objects with the controller's function (exposure.BuildRenderInput) and render.
 func renderACLFilters(seed gardenerseed.Seed, shoot *shootUnderTest, objects []client.Object) []*istionetworkingv1alpha3.EnvoyFilter {
 	validated := validation.ValidateProviderConfig([]byte(shoot.providerConfig), nil, field.NewPath("spec", "providerConfig"), validation.DefaultLimits())
 	Expect(validated.Errors).To(BeEmpty(), shoot.role)
 
-	alwaysAllowed, err := exposure.ReadAlwaysAllowed(exposure.Sources{Seed: seed.Object(), Shoot: shootWithEgress(seed, shoot)})
+	built, err := exposure.BuildRenderInput(shoot.technicalID, validated.Policy, exposure.Sources{Seed: seed.Object(), Shoot: shootWithEgress(seed, shoot)}, exposureObjects(shoot.technicalID, objects))
 	Expect(err).NotTo(HaveOccurred(), shoot.role)
-	Expect(alwaysAllowed.EgressUnknown).To(BeFalse(), shoot.role)
+	Expect(built.AlwaysAllowed.EgressUnknown).To(BeFalse(), shoot.role)
 
-	found, err := exposure.Find(exposureObjects(shoot.technicalID, objects))
-	Expect(err).NotTo(HaveOccurred(), shoot.role)
-
-	filters, err := envoyfilter.Render(envoyfilter.Input{
-		TechnicalID:    shoot.technicalID,
-		Policy:         validated.Policy,
-		AlwaysAllowed:  alwaysAllowed.Prefixes,
-		Gateways:       found.Gateways,
-		SharedSNIHosts: found.SharedSNIHosts,
-	})
+	filters, err := envoyfilter.Render(built.Input)
 	Expect(err).NotTo(HaveOccurred(), shoot.role)
 	return filters
 }

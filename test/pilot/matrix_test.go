@@ -12,6 +12,7 @@ import (
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
@@ -149,6 +150,12 @@ var _ = Describe("The path × source matrix on seeds of gardener v1.150, with is
 				Expect(requests).To(BeNumerically(">", 0))
 			})
 
+			It("reaches a kube-apiserver socket's internal listener only through its own cluster, which no 9443 route names", func() {
+				for namespace, config := range s.configs {
+					expectSocketsOnlyBehindSharedListeners(namespace, config)
+				}
+			})
+
 			It("gives the shoots no Ingress, so a seed's nginx behind the shared passthrough chain serves none of their hosts", func() {
 				// Since gardener v1.141 the observability components have istio Gateways of their own; an Ingress would be
 				// reached through *.<ingress domain> by any server name, and the controller's shared-chain filter would be
@@ -188,8 +195,12 @@ func expectPatchesLandOnce(s *seedUnderTest, shoot *shootUnderTest) {
 
 		patches := 0
 		if filter != nil {
-			patches = len(filter.Spec.ConfigPatches)
 			for _, patch := range filter.Spec.ConfigPatches {
+				if patch.GetApplyTo() == istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG {
+					// The rules of the filters on the shoot's own chains, which RBACFilters reads from pilot's ECDS output.
+					continue
+				}
+				patches++
 				listenerMatch := patch.GetMatch().GetListener()
 				if sni := listenerMatch.GetFilterChain().GetSni(); sni != "" {
 					Expect(chainsServing(config, listenerMatch.GetPortNumber(), sni)).To(Equal(1), "%s: patch for %s", gateway.Namespace, sni)
@@ -312,6 +323,32 @@ func sharedListenerVerdicts(s *seedUnderTest, shoot *shootUnderTest) []verdict {
 		}
 	}
 	return cells
+}
+
+// expectSocketsOnlyBehindSharedListeners checks that the internal listeners gardener adds for the apiserver-proxy
+// (@kube-apiservers/<namespace>, which Config.Listener never selects) are reached only by the cluster
+// <namespace>--kube-apiserver-socket, and that no route of the 9443 chains sends requests there or picks its cluster
+// from a header: only the shared listeners' CONNECT routes do, which the matrix checks.
+func expectSocketsOnlyBehindSharedListeners(namespace string, config *pilot.Config) {
+	for _, cluster := range config.Clusters {
+		for _, endpoints := range cluster.GetLoadAssignment().GetEndpoints() {
+			for _, endpoint := range endpoints.GetLbEndpoints() {
+				path := endpoint.GetEndpoint().GetAddress().GetPipe().GetPath()
+				if controlPlane, ok := strings.CutPrefix(path, "@kube-apiservers/"); ok {
+					Expect(cluster.GetName()).To(Equal(controlPlane+"--kube-apiserver-socket"), namespace)
+				}
+			}
+		}
+	}
+	for _, routeConfiguration := range config.Routes {
+		for _, virtualHost := range routeConfiguration.GetVirtualHosts() {
+			for _, route := range virtualHost.GetRoutes() {
+				where := fmt.Sprintf("%s: route configuration %s, route %q", namespace, routeConfiguration.GetName(), route.GetName())
+				Expect(route.GetRoute().GetCluster()).NotTo(HaveSuffix("--kube-apiserver-socket"), where)
+				Expect(route.GetRoute().GetClusterHeader()).To(BeEmpty(), where)
+			}
+		}
+	}
 }
 
 // expectNoFronting sends, on every TLS-terminating chain of port 9443, an HTTP request for every host of every other

@@ -31,6 +31,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -60,18 +61,24 @@ func sniMatches(filter *istionetworkingv1alpha3.EnvoyFilter) []string {
 // sharedListenerPorts returns the ports of the listeners the filter patches without selecting a chain by server name.
 func sharedListenerPorts(filter *istionetworkingv1alpha3.EnvoyFilter) []uint32 {
 	var ports []uint32
-	for _, patch := range filter.Spec.ConfigPatches {
-		if patch.Match.GetListener().GetFilterChain().GetSni() == "" {
-			ports = append(ports, patch.Match.GetListener().GetPortNumber())
+	for _, inserted := range insertions(filter) {
+		if inserted.Patch.Match.GetListener().GetFilterChain().GetSni() == "" {
+			ports = append(ports, inserted.Patch.Match.GetListener().GetPortNumber())
 		}
 	}
 	return ports
 }
 
+// insertions returns the filter's patches that insert filters, with the configurations Envoy runs.
+func insertions(filter *istionetworkingv1alpha3.EnvoyFilter) []envoyfilters.Insertion {
+	inserted, err := envoyfilters.Insertions(filter)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return inserted
+}
+
 // principalsOfFirstPatch returns the remote_ip address prefixes of the network RBAC filter of the first patch.
 func principalsOfFirstPatch(filter *istionetworkingv1alpha3.EnvoyFilter) []string {
-	value := filter.Spec.ConfigPatches[0].Patch.Value.AsMap()
-	policies := value["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
+	policies := insertions(filter)[0].TypedConfig["rules"].(map[string]any)["policies"].(map[string]any)
 	var prefixes []string
 	for _, principal := range policies["acl-allowed-sources"].(map[string]any)["principals"].([]any) {
 		remote := principal.(map[string]any)["remote_ip"].(map[string]any)

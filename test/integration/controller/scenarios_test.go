@@ -81,11 +81,11 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 			Expect(sniMatches(filter(ctx, Default, defaultIngress, shoot.TechnicalID()))).To(Equal([]string{shoot.Shoot.IngressHost(seedLayout, "gu"), shoot.Shoot.IngressHost(seedLayout, "p")}))
 
 			Expect(sharedListenerPorts(zonal)).To(Equal([]uint32{8443, 8132}))
-			for _, patch := range zonal.Spec.ConfigPatches {
-				if patch.Match.GetListener().GetFilterChain().GetSni() != "" {
+			for _, inserted := range insertions(zonal) {
+				if inserted.Patch.Match.GetListener().GetFilterChain().GetSni() != "" {
 					continue
 				}
-				policies := patch.Patch.Value.AsMap()["typed_config"].(map[string]any)["rules"].(map[string]any)["policies"].(map[string]any)
+				policies := inserted.TypedConfig["rules"].(map[string]any)["policies"].(map[string]any)
 				own := policies["acl-other-shoots"].(map[string]any)["permissions"].([]any)[0].(map[string]any)["not_rule"].(map[string]any)["or_rules"].(map[string]any)["rules"].([]any)
 				for _, rule := range own {
 					// Each destination is matched exactly, and as the first of several values (prefix "<destination>,").

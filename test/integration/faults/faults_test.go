@@ -81,7 +81,7 @@ func expectEnforcedWithin(ctx context.Context, technicalID, cidr string, timeout
 	Eventually(func(g Gomega) {
 		filter := &istionetworkingv1alpha3.EnvoyFilter{}
 		g.Expect(c.Get(ctx, client.ObjectKey{Namespace: ingress, Name: "acl-" + technicalID}, filter)).To(Succeed())
-		raw, err := json.Marshal(filter.Spec.ConfigPatches[0].Patch.Value)
+		raw, err := json.Marshal(filter.Spec.ConfigPatches)
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(string(raw)).To(ContainSubstring(`"address_prefix":"` + address + `"`))
 

@@ -22,8 +22,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/types/known/anypb"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	admissionv1 "k8s.io/api/admission/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,6 +38,7 @@ import (
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 )
 
@@ -132,17 +131,14 @@ spec:
 // admits evaluates the network RBAC filter the shoot's EnvoyFilter puts on the filter chain of host, as Envoy would
 // for a client at addr.
 func admits(filter *istionetworkingv1alpha3.EnvoyFilter, host string, addr netip.Addr) bool {
-	for _, patch := range filter.Spec.ConfigPatches {
-		if patch.Match.GetListener().GetFilterChain().GetSni() != host {
+	inserted, err := envoyfilters.Insertions(filter)
+	Expect(err).NotTo(HaveOccurred())
+	for _, insertion := range inserted {
+		if insertion.Patch.Match.GetListener().GetFilterChain().GetSni() != host {
 			continue
 		}
-		value := patch.Patch.Value.AsMap()
-		raw, err := json.Marshal(value["typed_config"])
-		Expect(err).NotTo(HaveOccurred())
-		typedConfig := &anypb.Any{}
-		Expect(protojson.Unmarshal(raw, typedConfig)).To(Succeed())
 		rules := &rbacnetworkv3.RBAC{}
-		Expect(typedConfig.UnmarshalTo(rules)).To(Succeed())
+		Expect(envoyfilters.Decode(insertion.TypedConfig, rules)).To(Succeed())
 		allowed, err := envoyrbac.Allowed(rules.GetRules(), envoyrbac.Request{RemoteIP: addr, ConnectionRemoteIP: addr, DirectRemoteIP: addr, ServerName: host})
 		Expect(err).NotTo(HaveOccurred())
 		return allowed

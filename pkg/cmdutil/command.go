@@ -49,6 +49,10 @@ func NewCommand(name, short string, options Options, run func() error) *cobra.Co
 		},
 	}
 	command.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	// cobra adds the process's global flags to every command; a binary that links k8s.io/component-base's verflag (as
+	// the Kubernetes and gardener libraries in the tests do) has a global --version of another type, on which cobra's
+	// own version handling fails. A local flag of the command wins over the global one.
+	command.Flags().Bool("version", false, "Print the version and exit.")
 	command.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &UsageError{Err: err}
 	})

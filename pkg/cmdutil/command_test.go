@@ -12,6 +12,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/spf13/pflag"
+	// Registers a global --version flag of its own type, as the Kubernetes and gardener libraries linked into the
+	// tests and the demo do.
+	_ "k8s.io/component-base/version/verflag"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 )
@@ -66,7 +69,8 @@ var _ = Describe("Execute", func() {
 		Expect(logged).To(BeEmpty())
 	})
 
-	It("prints the version of pkg/version, not the Kubernetes libraries'", func() {
+	It("prints the version of pkg/version, not the Kubernetes libraries', also where those define a global --version", func() {
+		Expect(pflag.CommandLine.Lookup("version")).NotTo(BeNil(), "verflag's global flag")
 		Expect(execute("--version")).To(Equal(0))
 		Expect(stdout.String()).To(Equal("binary v0.0.0-dev (unknown)\n"))
 		Expect(ran).To(BeFalse())

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/spf13/pflag"
+
 	// Registers a global --version flag of its own type, as the Kubernetes and gardener libraries linked into the
 	// tests and the demo do.
 	_ "k8s.io/component-base/version/verflag"

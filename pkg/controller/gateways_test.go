@@ -91,6 +91,31 @@ func admitsOnSharedListener(filters map[string]*istionetworkingv1alpha3.EnvoyFil
 	return allowed
 }
 
+// objectCache keeps the seed objects gardener's code lays out, by shoot (the seed's istio objects under ""): building
+// them takes seconds, applying them to a fake client does not.
+var objectCache = map[string][]client.Object{}
+
+func cachedObjects(key string, build func() ([]client.Object, error)) []client.Object {
+	if objects, ok := objectCache[key]; ok {
+		return objects
+	}
+	objects, err := build()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	objectCache[key] = objects
+	return objects
+}
+
+// created creates a shoot's control plane objects and its Extension, as the fixture does, from the cache.
+func created(ctx context.Context, c client.Client, fixture testenv.ShootFixture) *extensionsv1alpha1.Extension {
+	objects := cachedObjects(fixture.TechnicalID(), func() ([]client.Object, error) {
+		return gardenerseed.ControlPlane(ctx, fixture.Seed, fixture.Shoot)
+	})
+	ExpectWithOffset(1, gardenerseed.Apply(ctx, c, objects)).To(Succeed())
+	extension, err := fixture.CreateExtension(ctx, c)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return extension
+}
+
 var _ = Describe("The gateway reconciler", func() {
 	const (
 		ingressNamespace = "istio-ingress"
@@ -113,8 +138,7 @@ var _ = Describe("The gateway reconciler", func() {
 
 	// enforced creates a shoot whose rules the actuator enforced before (it has a provider status).
 	enforced := func(ctx context.Context, fixture testenv.ShootFixture) *extensionsv1alpha1.Extension {
-		extension, err := fixture.CreateWithoutIngress(ctx, c)
-		Expect(err).NotTo(HaveOccurred())
+		extension := created(ctx, c, fixture)
 		extension.Status.ProviderStatus = &runtime.RawExtension{Raw: []byte(`{"hash":"enforced"}`)}
 		Expect(c.Status().Update(ctx, extension)).To(Succeed())
 		return extension
@@ -131,7 +155,7 @@ var _ = Describe("The gateway reconciler", func() {
 	BeforeEach(func(ctx context.Context) {
 		c = fake.NewClientBuilder().WithScheme(kubernetes.SeedScheme).WithStatusSubresource(&extensionsv1alpha1.Extension{}).Build()
 		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: extensionNamespace}})).To(Succeed())
-		Expect(testenv.CreateSeedIngress(ctx, c, gardenerseed.Seed{})).To(Succeed())
+		Expect(gardenerseed.Apply(ctx, c, cachedObjects("", func() ([]client.Object, error) { return gardenerseed.Istio(ctx, gardenerseed.Seed{}) }))).To(Succeed())
 		reconciler = aclcontroller.NewGatewayReconciler(c, aclcontroller.Config{Limits: validation.DefaultLimits()}, extensionNamespace)
 	})
 
@@ -174,8 +198,7 @@ var _ = Describe("The gateway reconciler", func() {
 	It("leaves a shoot out whose rules were never enforced", func(ctx context.Context) {
 		enforced(ctx, first)
 		never := testenv.ShootFixture{Shoot: gardenerseed.Shoot{Name: "never"}, ProviderConfig: invalid}
-		_, err := never.CreateWithoutIngress(ctx, c)
-		Expect(err).NotTo(HaveOccurred())
+		created(ctx, c, never)
 		Expect(reconcileSeed(ctx)).To(Succeed())
 
 		filters := sharedFilters(ctx, c, ingressNamespace)

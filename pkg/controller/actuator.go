@@ -12,28 +12,17 @@ import (
 	"strings"
 	"time"
 
-	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
 	"github.com/gardener/gardener/extensions/pkg/controller/extension"
-	v1beta1helper "github.com/gardener/gardener/pkg/api/core/v1beta1/helper"
-	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
-	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
 	"github.com/go-logr/logr"
-	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
-	istionetworkingv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
@@ -78,31 +67,11 @@ func (a *actuator) Reconcile(ctx context.Context, log logr.Logger, ex *extension
 }
 
 func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extensionsv1alpha1.Extension) error {
-	cluster, err := extensionscontroller.GetCluster(ctx, a.client, ex.Namespace)
-	if err != nil {
-		return fmt.Errorf("failed to get the Cluster of namespace %s: %w", ex.Namespace, err)
-	}
-	if cluster.Shoot == nil || cluster.Seed == nil {
-		return fmt.Errorf("the Cluster of namespace %s has no Shoot or Seed", ex.Namespace)
-	}
-
-	var raw []byte
-	if ex.Spec.ProviderConfig != nil {
-		raw = ex.Spec.ProviderConfig.Raw
-	}
-	// The webhook admits on update what it refuses on create (unchanged providerConfigs, ratcheted entries), and shoots
-	// of the existing ACL extension were admitted before it existed: whatever has a single meaning is enforced as Envoy
-	// matched it, and reported.
-	validated := validation.EnforceProviderConfig(raw, field.NewPath("spec", "providerConfig"), a.config.Limits)
-	if len(validated.Errors) > 0 {
-		// Invalid rules are the shoot owner's to fix; retrying does not help, and the old filters stay in place.
-		return v1beta1helper.NewErrorWithCodes(fmt.Errorf("invalid ACL rules: %w", validated.Errors.ToAggregate()), gardencorev1beta1.ErrorConfigurationProblem)
-	}
-
-	built, err := a.renderInput(ctx, ex.Namespace, cluster, validated)
+	shoot, err := readShootInput(ctx, a.client, a.config, ex)
 	if err != nil {
 		return err
 	}
+	validated, built := shoot.Validated, shoot.Built
 	input, alwaysAllowed, found := built.Input, built.AlwaysAllowed, built.Exposure
 	warnings := validated.Warnings.Strings()
 	if len(warnings) > 0 {
@@ -155,72 +124,6 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 		ClientAddressesHidden: found.ClientAddressesHidden,
 		Warnings:              warnings,
 	})
-}
-
-// renderInput reads everything besides the rules that decides the shoot's EnvoyFilters and builds the render input
-// as aclctl does (exposure.BuildRenderInput).
-func (a *actuator) renderInput(ctx context.Context, namespace string, cluster *extensionscontroller.Cluster, validated validation.Result) (exposure.RenderInput, error) {
-	infrastructure := &extensionsv1alpha1.Infrastructure{}
-	if err := a.client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: cluster.Shoot.Name}, infrastructure); err != nil {
-		if !apierrors.IsNotFound(err) {
-			return exposure.RenderInput{}, fmt.Errorf("failed to get the Infrastructure: %w", err)
-		}
-		infrastructure = nil
-	}
-	shootInfo := &corev1.ConfigMap{}
-	if err := a.client.Get(ctx, client.ObjectKey{Namespace: SeedShootInfoNamespace, Name: SeedShootInfoName}, shootInfo); err != nil {
-		if !apierrors.IsNotFound(err) {
-			return exposure.RenderInput{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
-		}
-		shootInfo = nil
-	}
-	objects, err := a.exposureObjects(ctx, namespace)
-	if err != nil {
-		return exposure.RenderInput{}, err
-	}
-	return exposure.BuildRenderInput(namespace, validated.Policy, exposure.Sources{
-		Seed: cluster.Seed, Shoot: cluster.Shoot, Infrastructure: infrastructure, SeedShootInfo: shootInfo, Additional: a.config.AdditionalAllowedCIDRs,
-	}, objects)
-}
-
-// exposureObjects lists the seed objects that decide where the shoot of a control plane namespace is exposed.
-func (a *actuator) exposureObjects(ctx context.Context, namespace string) (exposure.Objects, error) {
-	objects := exposure.Objects{ControlPlaneNamespace: namespace}
-	for _, gatewayNamespace := range []string{namespace, v1beta1constants.GardenNamespace} {
-		gatewayList := &istionetworkingv1beta1.GatewayList{}
-		if err := a.client.List(ctx, gatewayList, client.InNamespace(gatewayNamespace)); err != nil {
-			return exposure.Objects{}, fmt.Errorf("failed to list istio Gateways of namespace %s: %w", gatewayNamespace, err)
-		}
-		objects.Gateways = append(objects.Gateways, gatewayList.Items...)
-	}
-	virtualServiceList := &istionetworkingv1beta1.VirtualServiceList{}
-	if err := a.client.List(ctx, virtualServiceList, client.InNamespace(namespace)); err != nil {
-		return exposure.Objects{}, fmt.Errorf("failed to list istio VirtualServices: %w", err)
-	}
-	objects.VirtualServices = virtualServiceList.Items
-	ingressList := &networkingv1.IngressList{}
-	if err := a.client.List(ctx, ingressList, client.InNamespace(namespace)); err != nil {
-		return exposure.Objects{}, fmt.Errorf("failed to list Ingresses: %w", err)
-	}
-	objects.Ingresses = ingressList.Items
-
-	ingressGateways := client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}
-	deploymentList := &appsv1.DeploymentList{}
-	if err := a.client.List(ctx, deploymentList, ingressGateways); err != nil {
-		return exposure.Objects{}, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
-	}
-	objects.IngressDeployments = deploymentList.Items
-	serviceList := &corev1.ServiceList{}
-	if err := a.client.List(ctx, serviceList, ingressGateways); err != nil {
-		return exposure.Objects{}, fmt.Errorf("failed to list istio ingress gateway Services: %w", err)
-	}
-	objects.IngressServices = serviceList.Items
-	envoyFilterList := &istionetworkingv1alpha3.EnvoyFilterList{}
-	if err := a.client.List(ctx, envoyFilterList, ingressGateways); err != nil {
-		return exposure.Objects{}, fmt.Errorf("failed to list the istio ingress gateways' EnvoyFilters: %w", err)
-	}
-	objects.IngressEnvoyFilters = envoyFilterList.Items
-	return objects, nil
 }
 
 // updateProviderStatus writes the provider status only when it changed, so that a reconcile that changes nothing

@@ -4,5 +4,6 @@
 
 // Package controller contains the seed extension controller of the ACL extension: it reconciles Extension resources
 // of type acl, judges the rules with the same validation as the admission webhook, and deploys the EnvoyFilters that
-// enforce them through a seed ManagedResource.
+// enforce them through a seed ManagedResource. Its gateway reconciler deploys, per istio ingress gateway, the shared
+// listeners' slot filters of all ACL shoots the gateway serves (envoyfilter.RenderShared), computed with the same code.
 package controller

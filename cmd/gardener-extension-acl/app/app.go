@@ -2,8 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 
-// Package app assembles the ACL seed controller: the controller of Extensions of type acl, its health check and the
-// heartbeat gardenlet watches, in one controller-runtime manager against the seed.
+// Package app assembles the ACL seed controller: the controller of Extensions of type acl, the gateway reconciler of
+// the shared listeners, its health check and the heartbeat gardenlet watches, in one controller-runtime manager against
+// the seed.
 package app
 
 import (
@@ -70,6 +71,15 @@ func Run(ctx context.Context, options *Options) error {
 		MaxRetryDelay:             options.ACL.MaxRetryDelay,
 	}); err != nil {
 		return fmt.Errorf("failed to add the ACL controller: %w", err)
+	}
+	// The controller runs in the extension's namespace, which is also the namespace of its heartbeat lease (the chart
+	// sets both from the release namespace); the shared listeners' ManagedResources live there.
+	if err := aclcontroller.AddGatewayReconcilerToManager(mgr, aclcontroller.GatewayAddOptions{
+		Config:        *options.ACL.Completed(),
+		Namespace:     options.Heartbeat.Completed().Namespace,
+		MaxRetryDelay: options.ACL.MaxRetryDelay,
+	}); err != nil {
+		return fmt.Errorf("failed to add the gateway reconciler: %w", err)
 	}
 	if err := healthcheck.AddToManager(mgr, controllerOptions, options.ACL.HealthCheckSyncPeriod); err != nil {
 		return fmt.Errorf("failed to add the health check controller: %w", err)

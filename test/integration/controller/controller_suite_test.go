@@ -11,6 +11,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
@@ -23,6 +25,9 @@ func TestController(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Integration Controller Suite")
 }
+
+// extensionNamespace is the namespace the controller runs in, where the gateway reconciler keeps its ManagedResources.
+const extensionNamespace = "extension-acl"
 
 var (
 	seed      *testenv.Seed
@@ -40,7 +45,7 @@ var _ = BeforeSuite(func(ctx context.Context) {
 
 	c = seed.Client
 
-	By("Starting the ACL controller and gardener-resource-manager's ManagedResource controller")
+	By("Starting the ACL controller, its gateway reconciler and gardener-resource-manager's ManagedResource controller")
 	mgr, err := testenv.NewSeedManager(seed.Config)
 	Expect(err).NotTo(HaveOccurred())
 	mgrClient = mgr.GetClient()
@@ -48,6 +53,12 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	Expect(aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
 		Config:                    aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}},
 		IgnoreOperationAnnotation: true,
+	})).To(Succeed())
+	Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: extensionNamespace}})).To(Succeed())
+	Expect(aclcontroller.AddGatewayReconcilerToManager(mgr, aclcontroller.GatewayAddOptions{
+		Config:    aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}},
+		Namespace: extensionNamespace,
+		Debounce:  200 * time.Millisecond,
 	})).To(Succeed())
 	Expect(testenv.CreateSeedIngress(ctx, c, seedLayout)).To(Succeed())
 	stopManager := testenv.RunManager(mgr)

@@ -1,0 +1,110 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	"github.com/gardener/gardener/pkg/utils/managedresources"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+)
+
+const (
+	// SharedManagedResourcePrefix prefixes the name of the ManagedResource that holds the shared listeners'
+	// EnvoyFilters of an ingress gateway (SharedManagedResourceName).
+	SharedManagedResourcePrefix = "extension-acl-shared-"
+	// SharedIngressNamespaceLabel labels a shared ManagedResource with the ingress namespace its EnvoyFilters go to.
+	SharedIngressNamespaceLabel = "acl.extensions.gardener.cloud/ingress-namespace"
+)
+
+// SharedManagedResourceName returns the name of the ManagedResource, in the controller's own namespace, that holds the
+// EnvoyFilters envoyfilter.RenderShared renders for the ingress gateway of an ingress namespace.
+func SharedManagedResourceName(ingressNamespace string) string {
+	return SharedManagedResourcePrefix + ingressNamespace
+}
+
+// gatewayReconciler deploys the shared listeners' configuration of every ingress gateway that serves an ACL shoot.
+type gatewayReconciler struct {
+	client    client.Client
+	config    Config
+	namespace string
+}
+
+// NewGatewayReconciler returns the gateway reconciler: for every ingress gateway that serves an ACL shoot it deploys
+// envoyfilter.RenderShared's EnvoyFilters, for all ACL shoots the gateway serves, through a seed ManagedResource
+// (SharedManagedResourceName) in namespace, the controller's own; it removes those of gateways that serve none. It
+// reconciles the whole seed whatever the request.
+func NewGatewayReconciler(c client.Client, config Config, namespace string) reconcile.Reconciler {
+	return &gatewayReconciler{client: c, config: config, namespace: namespace}
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
+	log := logf.FromContext(ctx)
+	plan, err := planShared(ctx, log, r.client, r.config)
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+
+	var errs []error
+	for namespace, shared := range plan.gateways {
+		if !plan.deployable(namespace) {
+			continue
+		}
+		if err := r.deploy(ctx, shared); err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	deployed := &resourcesv1alpha1.ManagedResourceList{}
+	if err := r.client.List(ctx, deployed, client.InNamespace(r.namespace), client.HasLabels{SharedIngressNamespaceLabel}); err != nil {
+		errs = append(errs, fmt.Errorf("failed to list the shared ManagedResources: %w", err))
+	}
+	for _, managedResource := range deployed.Items {
+		namespace := managedResource.Labels[SharedIngressNamespaceLabel]
+		if _, serves := plan.gateways[namespace]; serves || !plan.deployable(namespace) {
+			continue
+		}
+		log.Info("Removing the shared listeners' EnvoyFilters of an ingress gateway that serves no ACL shoot", "ingressNamespace", namespace)
+		if err := managedresources.DeleteForSeed(ctx, r.client, r.namespace, managedResource.Name); err != nil {
+			errs = append(errs, fmt.Errorf("failed to delete the shared EnvoyFilters of ingress namespace %s: %w", namespace, err))
+		}
+	}
+	if plan.retry != nil {
+		errs = append(errs, plan.retry)
+	}
+	return reconcile.Result{}, errors.Join(errs...)
+}
+
+// deploy writes the shared EnvoyFilters of one ingress gateway; gardener's managedresources writes nothing when the
+// content is unchanged (the secret is immutable and named by its content).
+func (r *gatewayReconciler) deploy(ctx context.Context, shared *sharedGateway) error {
+	filters, err := envoyfilter.RenderShared(shared.gateway, shared.shoots)
+	if err != nil {
+		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: %w", shared.gateway.Namespace, err)
+	}
+	objects := make([]client.Object, 0, len(filters))
+	for _, filter := range filters {
+		objects = append(objects, filter)
+	}
+	registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
+	data, err := registry.AddAllAndSerialize(objects...)
+	if err != nil {
+		return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", shared.gateway.Namespace, err)
+	}
+	labels := map[string]string{SharedIngressNamespaceLabel: shared.gateway.Namespace}
+	if err := managedresources.CreateForSeedWithLabels(ctx, r.client, r.namespace, SharedManagedResourceName(shared.gateway.Namespace), false, labels, data); err != nil {
+		return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", shared.gateway.Namespace, err)
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+
+	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
+	extensionsv1alpha1helper "github.com/gardener/gardener/pkg/api/extensions/v1alpha1/helper"
+	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
+)
+
+// sharedGateway is what the shared listeners of one ingress gateway enforce: the ACL shoots it serves.
+type sharedGateway struct {
+	// gateway is the ingress gateway; its labels are those every serving shoot's Gateway selects it by.
+	gateway envoyfilter.Gateway
+	// shoots are the ACL shoots the gateway serves.
+	shoots []envoyfilter.SharedShoot
+}
+
+// sharedPlan is the shared configuration of every ingress gateway that serves an ACL shoot.
+type sharedPlan struct {
+	// gateways are the configurations to deploy, by ingress namespace.
+	gateways map[string]*sharedGateway
+	// held are the ingress namespaces whose deployed configuration must stay as it is: a shoot they served cannot be
+	// computed now, and writing without it would drop its rules.
+	held sets.Set[string]
+	// holdAll is set when such a shoot's ingress gateways are not known: then no configuration is written or deleted.
+	holdAll bool
+	// retry are the errors that a later attempt may not see (not the shoot owner's invalid rules).
+	retry error
+}
+
+// deployable tells whether the configuration of an ingress namespace may be written or deleted.
+func (p sharedPlan) deployable(namespace string) bool {
+	return !p.holdAll && !p.held.Has(namespace)
+}
+
+// planShared computes, with the actuator's function (readShootInput), every ACL shoot's admitted sources and the
+// ingress gateways that serve it, and groups the shoots by ingress namespace. Extensions that are being deleted or
+// migrated away leave the shared configuration. A shoot whose input cannot be computed (invalid rules, a missing
+// Cluster, a Gateway without ingress gateway) is left out if the actuator never enforced anything for it (no provider
+// status); otherwise its ingress gateways are held (sharedPlan.held), so that they keep enforcing what they enforced
+// before, as the actuator keeps its previous filters.
+func planShared(ctx context.Context, log logr.Logger, reader client.Reader, config Config) (sharedPlan, error) {
+	extensions := &extensionsv1alpha1.ExtensionList{}
+	if err := reader.List(ctx, extensions); err != nil {
+		return sharedPlan{}, fmt.Errorf("failed to list Extensions: %w", err)
+	}
+	plan := sharedPlan{gateways: map[string]*sharedGateway{}, held: sets.New[string]()}
+	var retry []error
+	for i := range extensions.Items {
+		ex := &extensions.Items[i]
+		if !sharesGateways(ex) {
+			continue
+		}
+		shoot, err := readShootInput(ctx, reader, config, ex)
+		if err != nil {
+			if ex.Status.ProviderStatus == nil {
+				log.Info("Leaving a shoot out of the shared listeners: its rules were never enforced", "namespace", ex.Namespace, "reason", err.Error())
+				continue
+			}
+			if !isConfigurationProblem(err) {
+				retry = append(retry, err)
+			}
+			held, findErr := servingGateways(ctx, reader, ex.Namespace)
+			if findErr != nil {
+				log.Info("Holding the shared listeners of every ingress gateway", "namespace", ex.Namespace, "reason", err.Error(), "exposure", findErr.Error())
+				plan.holdAll = true
+				continue
+			}
+			log.Info("Holding the shared listeners of the shoot's ingress gateways", "namespace", ex.Namespace, "reason", err.Error(), "ingressNamespaces", sets.List(held))
+			plan.held.Insert(sets.List(held)...)
+			continue
+		}
+		member := envoyfilter.SharedShoot{
+			TechnicalID:   ex.Namespace,
+			PrincipalType: shoot.Validated.Policy.Type,
+			Allowed:       envoyfilter.AllowedPrefixes(shoot.Built.Input),
+		}
+		for _, gateway := range shoot.Built.Exposure.Gateways {
+			plan.add(gateway, member)
+		}
+	}
+	for namespace, shared := range plan.gateways {
+		if len(shared.gateway.Labels) == 0 {
+			// No workload selector would apply the filters to every workload of the namespace.
+			retry = append(retry, fmt.Errorf("the Gateways of the shoots on ingress gateway %s select it by no common label", namespace))
+			plan.held.Insert(namespace)
+		}
+	}
+	plan.retry = errors.Join(retry...)
+	return plan, nil
+}
+
+// add puts a shoot on an ingress gateway. The gateway's workload selector is the labels all of its shoots' Gateways
+// select it by (gardener gives them the same selector), so the shared filters reach every proxy any of them reaches.
+func (p sharedPlan) add(gateway envoyfilter.Gateway, shoot envoyfilter.SharedShoot) {
+	shared, ok := p.gateways[gateway.Namespace]
+	if !ok {
+		shared = &sharedGateway{gateway: envoyfilter.Gateway{
+			Namespace: gateway.Namespace, Labels: maps.Clone(gateway.Labels), LegacyVPNListenerPort: gateway.LegacyVPNListenerPort,
+		}}
+		p.gateways[gateway.Namespace] = shared
+	}
+	maps.DeleteFunc(shared.gateway.Labels, func(key, value string) bool {
+		other, ok := gateway.Labels[key]
+		return !ok || other != value
+	})
+	shared.gateway.LegacyVPNListenerPort = max(shared.gateway.LegacyVPNListenerPort, gateway.LegacyVPNListenerPort)
+	shared.shoots = append(shared.shoots, shoot)
+}
+
+// sharesGateways tells whether an Extension's shoot belongs into the shared listeners: an acl Extension of a shoot
+// that is neither being deleted nor migrated to another seed.
+func sharesGateways(ex *extensionsv1alpha1.Extension) bool {
+	return ex.Spec.Type == validation.ExtensionType &&
+		extensionsv1alpha1helper.GetExtensionClassOrDefault(ex.Spec.Class) == extensionsv1alpha1.ExtensionClassShoot &&
+		ex.DeletionTimestamp == nil &&
+		ex.Annotations[v1beta1constants.GardenerOperation] != v1beta1constants.GardenerOperationMigrate &&
+		!extensionscontroller.IsMigrated(ex)
+}
+
+// servingGateways returns the ingress namespaces that serve the shoot of a control plane namespace, from the objects the
+// actuator reads (exposureObjects); it needs neither the rules nor the Cluster.
+func servingGateways(ctx context.Context, reader client.Reader, namespace string) (sets.Set[string], error) {
+	objects, err := exposureObjects(ctx, reader, namespace)
+	if err != nil {
+		return nil, err
+	}
+	found, err := exposure.Find(objects)
+	if err != nil {
+		return nil, err
+	}
+	namespaces := sets.New[string]()
+	for _, gateway := range found.Gateways {
+		namespaces.Insert(gateway.Namespace)
+	}
+	return namespaces, nil
+}

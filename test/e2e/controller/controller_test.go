@@ -71,6 +71,19 @@ var _ = Describe("gardener-extension-acl", func() {
 			g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateSucceeded))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 
+		// The gateway reconciler writes the shared listeners' slots of the shoot's ingress gateway into the controller's
+		// own namespace, with the chart's permissions.
+		Eventually(func(g Gomega) {
+			managedResource := &resourcesv1alpha1.ManagedResource{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: aclcontroller.SharedManagedResourceName("istio-ingress")}, managedResource)).To(Succeed())
+			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1))
+			secret := &corev1.Secret{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
+			manifests, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(string(manifests)).To(And(ContainSubstring("name: acl-shared"), ContainSubstring("name: acl-8443-f0-s"), ContainSubstring("namespace: istio-ingress")))
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+
 		// No resource manager runs here, so the ManagedResource is never applied: the health check must say so.
 		Eventually(func(g Gomega) {
 			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())

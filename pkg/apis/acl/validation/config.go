@@ -269,11 +269,7 @@ func (v *configValidator) warnRedundant(entries []entry) []entry {
 	groupFamilies(entries)
 	slices.SortFunc(entries, compareEntries)
 
-	type finding struct {
-		entry
-		message string
-	}
-	var redundant []finding
+	var redundant []entryFinding
 	type open struct {
 		entry
 		prefix netip.Prefix
@@ -298,20 +294,30 @@ func (v *configValidator) warnRedundant(entries []entry) []entry {
 		} else {
 			stack = append(stack, open{entry: current, prefix: currentPrefix})
 		}
-		redundant = append(redundant, finding{entry: current, message: message})
+		redundant = append(redundant, entryFinding{entry: current, message: message})
 	}
 
-	// Report in the order the entries were written, not in address order.
-	slices.SortFunc(redundant, func(a, b finding) int {
+	v.warnInWrittenOrder(redundant)
+	return outermost
+}
+
+// entryFinding is a warning about one entry of the rules.
+type entryFinding struct {
+	entry
+	message string
+}
+
+// warnInWrittenOrder reports findings about entries in the order the entries were written, not in address order.
+func (v *configValidator) warnInWrittenOrder(findings []entryFinding) {
+	slices.SortFunc(findings, func(a, b entryFinding) int {
 		if a.rule != b.rule {
 			return a.rule - b.rule
 		}
 		return a.index - b.index
 	})
-	for _, f := range redundant {
+	for _, f := range findings {
 		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
 	}
-	return outermost
 }
 
 // groupFamilies moves the IPv4 entries before the IPv6 entries, keeping the order within each family. Lists written

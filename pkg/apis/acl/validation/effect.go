@@ -7,7 +7,6 @@ package validation
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"sort"
 
 	"go4.org/netipx"
@@ -19,11 +18,7 @@ import (
 // entries of each action as warnRedundant returns them; entries inside another entry of the same action are already
 // reported as redundant. The warnings follow the order the entries were written in.
 func (v *configValidator) warnIneffective(allow, deny []entry) {
-	type finding struct {
-		entry
-		message string
-	}
-	var findings []finding
+	var findings []entryFinding
 
 	denied := spans(deny)
 	for _, e := range allow {
@@ -35,7 +30,7 @@ func (v *configValidator) warnIneffective(allow, deny []entry) {
 		if container, ok := outermostContaining(deny, prefix); ok {
 			message = fmt.Sprintf("every address of %s is denied by %s at %s, so this ALLOW entry admits nothing: remove it, or narrow the DENY entry", prefix, container.prefix(), v.decoded.CIDRPath(v.root, container.rule, container.index))
 		}
-		findings = append(findings, finding{entry: e, message: message})
+		findings = append(findings, entryFinding{entry: e, message: message})
 	}
 
 	if v.hasAllowRule {
@@ -43,20 +38,12 @@ func (v *configValidator) warnIneffective(allow, deny []entry) {
 		for _, e := range deny {
 			prefix := e.prefix()
 			if !overlaps(allowed, prefix) {
-				findings = append(findings, finding{entry: e, message: fmt.Sprintf("no ALLOW entry contains an address of %s, so this DENY entry removes nothing: remove it, or add the ALLOW entry it is an exception of", prefix)})
+				findings = append(findings, entryFinding{entry: e, message: fmt.Sprintf("no ALLOW entry contains an address of %s, so this DENY entry removes nothing: remove it, or add the ALLOW entry it is an exception of", prefix)})
 			}
 		}
 	}
 
-	slices.SortFunc(findings, func(a, b finding) int {
-		if a.rule != b.rule {
-			return a.rule - b.rule
-		}
-		return a.index - b.index
-	})
-	for _, f := range findings {
-		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
-	}
+	v.warnInWrittenOrder(findings)
 }
 
 // spans joins sorted, disjoint entries into sorted ranges, adjacent entries into one: the union of the entries as

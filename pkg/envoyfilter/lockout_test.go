@@ -7,13 +7,10 @@ package envoyfilter_test
 import (
 	"net/netip"
 
-	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
-	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
@@ -59,28 +56,18 @@ var _ = Describe("Lockout safety", func() {
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(always.EgressUnknown).To(BeFalse())
-		filters, err := envoyfilter.Render(envoyfilter.Input{
+		filters, err := envoyfilter.RenderSeed(envoyfilter.Input{
 			TechnicalID: "shoot--dev--safe", Policy: result.Policy, AlwaysAllowed: always.Prefixes,
 			Gateways: []envoyfilter.Gateway{{Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.safe.example.com")}},
 		})
 		Expect(err).NotTo(HaveOccurred())
 
 		admitted := true
-		for _, inserted := range insertions(filters[0]) {
-			var allowed bool
-			if inserted.patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
-				network := &rbacnetworkv3.RBAC{}
-				decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, network)
-				allowed, err = envoyrbac.Allowed(network.GetRules(), envoyrbac.Request{RemoteIP: source})
-			} else {
-				shared := &rbachttpv3.RBAC{}
-				decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, shared)
-				allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: source, Headers: map[string][]string{
-					envoyfilter.HTTPProxyDestinationHeader: envoyfilter.Destinations("shoot--dev--safe")[:1],
-				}})
-			}
-			Expect(err).NotTo(HaveOccurred())
-			admitted = admitted && allowed
+		request := envoyrbac.Request{RemoteIP: source, Headers: map[string][]string{
+			envoyfilter.HTTPProxyDestinationHeader: envoyfilter.Destinations("shoot--dev--safe")[:1],
+		}}
+		for _, inserted := range insertions(filters...) {
+			admitted = admitted && allowedBy(inserted, request)
 		}
 		return admitted
 	}

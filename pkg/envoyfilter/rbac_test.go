@@ -38,16 +38,23 @@ type insertion struct {
 	// value is the patch's value or, for a filter whose configuration comes by ECDS, its discovered configuration named
 	// as the filter's type is.
 	value map[string]any
+	// network and http are the configuration Envoy runs, decoded once: one of them is set, by the filter's kind.
+	network *rbacnetworkv3.RBAC
+	http    *rbachttpv3.RBAC
 }
 
-// insertions returns the patches of an EnvoyFilter that insert filters, with the values Envoy runs. The default
-// configuration of a filter delivered by ECDS must refuse everybody, and apply without waiting.
-func insertions(filter *istionetworkingv1alpha3.EnvoyFilter) []insertion {
-	inserted, err := envoyfilters.Insertions(filter)
+// insertions returns the patches of EnvoyFilters that insert filters, with the values Envoy runs. The default
+// configuration of a shoot's own filter delivered by ECDS must refuse everybody, and apply without waiting; the shared
+// listeners' slot filters have none (their configuration is in the other objects of RenderShared).
+func insertions(filters ...*istionetworkingv1alpha3.EnvoyFilter) []insertion {
+	inserted, err := envoyfilters.Insertions(filters...)
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 	result := make([]insertion, 0, len(inserted))
 	for _, in := range inserted {
 		value := in.Patch.Patch.Value.AsMap()
+		if _, discovered := value["config_discovery"]; discovered && in.DefaultConfig == nil {
+			value = map[string]any{"name": value["name"], "typed_config": in.TypedConfig}
+		}
 		if in.DefaultConfig != nil {
 			ExpectWithOffset(1, in.WithoutWarming).To(BeTrue(), "filter %s", value["name"])
 			denyAll := &rbacnetworkv3.RBAC{}
@@ -60,9 +67,37 @@ func insertions(filter *istionetworkingv1alpha3.EnvoyFilter) []insertion {
 			}
 			value = map[string]any{"name": envoyfilter.NetworkRBACFilterName, "typed_config": in.TypedConfig}
 		}
-		result = append(result, insertion{patch: in.Patch, value: value})
+		decoded := insertion{patch: in.Patch, value: value}
+		typedConfig, _ := value["typed_config"].(map[string]any)
+		if in.Patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
+			decoded.network = &rbacnetworkv3.RBAC{}
+			ExpectWithOffset(1, envoyfilters.Decode(typedConfig, decoded.network)).To(Succeed())
+		} else {
+			decoded.http = &rbachttpv3.RBAC{}
+			ExpectWithOffset(1, envoyfilters.Decode(typedConfig, decoded.http)).To(Succeed())
+		}
+		result = append(result, decoded)
 	}
 	return result
+}
+
+// allowedBy evaluates an inserted RBAC filter on a request as Envoy does: by its rules or, for the shared listeners'
+// slot filters, by its match tree.
+func allowedBy(in insertion, request envoyrbac.Request) bool {
+	var (
+		allowed bool
+		err     error
+	)
+	switch {
+	case in.network != nil:
+		allowed, err = envoyrbac.Allowed(in.network.GetRules(), request)
+	case in.http.GetMatcher() != nil:
+		allowed, err = envoyrbac.MatcherAllowed(in.http.GetMatcher(), request)
+	default:
+		allowed, err = envoyrbac.Allowed(in.http.GetRules(), request)
+	}
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return allowed
 }
 
 var _ = Describe("RBAC rendering", func() {

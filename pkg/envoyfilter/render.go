@@ -33,6 +33,11 @@ type Gateway struct {
 	// SharedSNIChains are the wildcard server names of filter chains that serve the shoot's SharedSNIHosts together
 	// with every other shoot of the seed (the seed's observability ingress).
 	SharedSNIChains []string
+	// InlineSharedListeners makes Render put the shoot's own HTTP RBAC filter into the gateway's shared listeners, the
+	// layout before the slot filters of RenderShared. The controller sets it until gardener-resource-manager has
+	// applied the gateway's SharedFiltersName, so that switching a seed to the slots leaves no window unprotected;
+	// without it the shared listeners are left to RenderShared.
+	InlineSharedListeners bool
 }
 
 // Chain is a filter chain of an ingress gateway listener that serves only the shoot.
@@ -93,9 +98,10 @@ func Name(technicalID string) string {
 
 // Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
 // namespace. Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named
-// Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name), the
-// shared HTTP proxy listener(s) get an HTTP RBAC filter that only concerns requests for this shoot, and the shared
-// wildcard filter chains get a network RBAC filter that only concerns the shoot's own server names.
+// Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name), and the
+// shared wildcard filter chains get a network RBAC filter that only concerns the shoot's own server names. The shared
+// HTTP proxy listener(s) are RenderShared's (RenderSeed renders both); only a gateway with InlineSharedListeners gets
+// an HTTP RBAC filter of the shoot's own there, which only concerns requests for this shoot.
 func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	if input.TechnicalID == "" {
 		return nil, fmt.Errorf("failed to render EnvoyFilters: the shoot has no technical ID")
@@ -171,19 +177,21 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 			}
 		}
 
-		for _, listener := range gateway.sharedListeners() {
-			value, ok := sharedValues[listener.header]
-			if !ok {
-				shared, err := SharedListenerRBAC(statPrefix, listener.header, Destinations(input.TechnicalID), input.Policy.Type, allowed)
-				if err != nil {
-					return nil, err
+		if gateway.InlineSharedListeners {
+			for _, listener := range gateway.sharedListeners() {
+				value, ok := sharedValues[listener.header]
+				if !ok {
+					shared, err := SharedListenerRBAC(statPrefix, listener.header, Destinations(input.TechnicalID), input.Policy.Type, allowed)
+					if err != nil {
+						return nil, err
+					}
+					if value, err = PatchValue(HTTPRBACFilterName, shared); err != nil {
+						return nil, err
+					}
+					sharedValues[listener.header] = value
 				}
-				if value, err = PatchValue(HTTPRBACFilterName, shared); err != nil {
-					return nil, err
-				}
-				sharedValues[listener.header] = value
+				patches = append(patches, sharedListenerPatch(listener.port, value))
 			}
-			patches = append(patches, sharedListenerPatch(listener.port, value))
 		}
 
 		filters = append(filters, gatewayEnvoyFilter(gateway, Name(input.TechnicalID), patches...))

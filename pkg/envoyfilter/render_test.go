@@ -79,8 +79,12 @@ var _ = Describe("Render", func() {
 		Expect(string(actual)).To(Equal(string(expected)))
 	})
 
-	It("validates every patch value against Envoy's API", func() {
-		filters, err := envoyfilter.Render(dualStackInput())
+	DescribeTable("validates every patch value against Envoy's API", func(inline bool, defaultGateway, zonalGateway []int) {
+		input := dualStackInput()
+		for i := range input.Gateways {
+			input.Gateways[i].InlineSharedListeners = inline
+		}
+		filters, err := envoyfilter.Render(input)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(filters).To(HaveLen(2))
 
@@ -99,12 +103,15 @@ var _ = Describe("Render", func() {
 				}
 			}
 			if filter.Namespace == "istio-ingress" {
-				Expect([]int{networkFilters, httpFilters}).To(Equal([]int{4, 2}), "three hosts, the observability chain, the shared and the legacy VPN listener")
+				Expect([]int{networkFilters, httpFilters}).To(Equal(defaultGateway), "three hosts, the observability chain, and inline the shared and the legacy VPN listener")
 			} else {
-				Expect([]int{networkFilters, httpFilters}).To(Equal([]int{1, 1}))
+				Expect([]int{networkFilters, httpFilters}).To(Equal(zonalGateway))
 			}
 		}
-	})
+	},
+		Entry("shared listeners left to the slots", false, []int{4, 0}, []int{1, 0}),
+		Entry("shared listeners inline, before the gateway switched to the slots", true, []int{4, 2}, []int{1, 1}),
+	)
 
 	It("admits the compiled rules and the always-allowed sources, merged into the minimal prefix list", func() {
 		input := dualStackInput()

@@ -10,12 +10,10 @@ import (
 	"net/netip"
 	"slices"
 
-	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
-	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
-	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
@@ -31,19 +29,67 @@ type chainKey struct {
 	port uint32
 }
 
-// gatewayModel is what Envoy runs after every shoot's EnvoyFilter has been applied to one gateway: per chain, the RBAC
-// rules of all filters inserted there. A connection or request passes a chain when every filter in it allows it.
-type gatewayModel map[chainKey][]*rbacconfigv3.RBAC
+// gatewayModel is what Envoy runs after every EnvoyFilter of the seed has been applied to one gateway: per chain, the
+// RBAC filters inserted there. A connection or request passes a chain when every filter in it allows it.
+type gatewayModel map[chainKey][]insertion
 
 func (m gatewayModel) allowed(key chainKey, request envoyrbac.Request) bool {
-	for _, rules := range m[key] {
-		allowed, err := envoyrbac.Allowed(rules, request)
-		Expect(err).NotTo(HaveOccurred())
-		if !allowed {
+	for _, in := range m[key] {
+		if !allowedBy(in, request) {
 			return false
 		}
 	}
 	return true
+}
+
+// modelOf puts the filters the EnvoyFilters insert into the chains they are inserted into.
+func modelOf(filters ...*istionetworkingv1alpha3.EnvoyFilter) gatewayModel {
+	model := gatewayModel{}
+	for _, inserted := range insertions(filters...) {
+		listener := inserted.patch.Match.GetListener()
+		key := chainKey{port: listener.GetPortNumber()}
+		if inserted.patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
+			key = chainKey{sni: listener.GetFilterChain().GetSni()}
+		}
+		model[key] = append(model[key], inserted)
+	}
+	return model
+}
+
+// seedLayout renders the EnvoyFilters of a seed's shoots as the controller deploys them at one step of its lifecycle.
+type seedLayout func(inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter
+
+// inlineLayout is each shoot's Render with its own filters in the shared listeners, as before the switch to the slots.
+func inlineLayout(inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
+	var filters []*istionetworkingv1alpha3.EnvoyFilter
+	for _, input := range inputs {
+		input.Gateways = slices.Clone(input.Gateways)
+		for i := range input.Gateways {
+			input.Gateways[i].InlineSharedListeners = true
+		}
+		own, err := envoyfilter.Render(input)
+		ExpectWithOffset(1, err).NotTo(HaveOccurred())
+		filters = append(filters, own...)
+	}
+	return filters
+}
+
+// switchingLayout is the inline layout with the shared slots deployed too: the step between the two.
+func switchingLayout(inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
+	shared := envoyfilter.SharedGateways{}
+	for _, input := range inputs {
+		shared.Add(input)
+	}
+	slots, err := shared.Render()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return append(inlineLayout(inputs), slots...)
+}
+
+// slotsLayout is RenderSeed: the shoots' own filters and the shared slots.
+func slotsLayout(inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
+	filters, err := envoyfilter.RenderSeed(inputs...)
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return filters
 }
 
 // seedShoot is one shoot of the modelled seed.
@@ -77,36 +123,22 @@ func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix
 }
 
 var _ = Describe("What a seed's gateway admits with the filters of all its shoots applied", func() {
-	It("admits exactly each shoot's sources on each of its paths, whatever the other shoots' rules", func() {
+	DescribeTable("admits exactly each shoot's sources on each of its paths, whatever the other shoots' rules", func(layout seedLayout, sharedListenerFilters func(shoots int) int) {
 		rng := rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 11))
 		randomPrefix := randomPrefixes(rng)
 
 		for iteration := range 15 {
 			var shoots []seedShoot
-			model := gatewayModel{}
+			var inputs []envoyfilter.Input
 			for index := range 4 {
 				shoot := randomSeedShoot(rng, index, randomPrefix)
 				shoots = append(shoots, shoot)
-				filters, err := envoyfilter.Render(shoot.input)
-				Expect(err).NotTo(HaveOccurred())
-				for _, inserted := range insertions(filters[0]) {
-					patch := inserted.patch
-					listener := patch.Match.GetListener()
-					if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
-						network := &rbacnetworkv3.RBAC{}
-						decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, network)
-						key := chainKey{sni: listener.GetFilterChain().GetSni()}
-						model[key] = append(model[key], network.GetRules())
-					} else {
-						http := &rbachttpv3.RBAC{}
-						decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, http)
-						key := chainKey{port: listener.GetPortNumber()}
-						model[key] = append(model[key], http.GetRules())
-					}
-				}
+				inputs = append(inputs, shoot.input)
 			}
+			model := modelOf(layout(inputs)...)
 			Expect(model[chainKey{sni: observabilityChain}]).To(HaveLen(len(shoots)), "every shoot has its filter on the shared chain")
-			Expect(model[chainKey{port: 8443}]).To(HaveLen(len(shoots)))
+			Expect(model[chainKey{port: 8443}]).To(HaveLen(sharedListenerFilters(len(shoots))))
+			Expect(model[chainKey{port: 8132}]).To(HaveLen(sharedListenerFilters(len(shoots))))
 
 			var probes []netip.Addr
 			for _, shoot := range shoots {
@@ -139,5 +171,9 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 				Expect(model.allowed(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": envoyfilter.Destinations("shoot--dev--free")[:1]}})).To(BeTrue())
 			}
 		}
-	})
+	},
+		Entry("each shoot's own filters in the shared listeners (before the switch)", seedLayout(inlineLayout), func(shoots int) int { return shoots }),
+		Entry("own filters and the shared slots (while switching)", seedLayout(switchingLayout), func(shoots int) int { return shoots + len(envoyfilter.SharedSlots()) }),
+		Entry("the shared slots (RenderSeed)", seedLayout(slotsLayout), func(int) int { return len(envoyfilter.SharedSlots()) }),
+	)
 })

@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"slices"
 
-	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -40,15 +39,16 @@ var _ = Describe("What the rendered filters admit", func() {
 				}},
 				SharedSNIHosts: []string{"gu-dev--prop.ingress.seed.example.com", "p-dev--prop.ingress.seed.example.com"},
 			}
-			filters, err := envoyfilter.Render(input)
+			filters, err := envoyfilter.RenderSeed(input)
 			Expect(err).NotTo(HaveOccurred())
 			admitted := envoyfilter.AllowedPrefixes(input)
 
-			network, sharedChain, shared := &rbacnetworkv3.RBAC{}, &rbacnetworkv3.RBAC{}, &rbachttpv3.RBAC{}
-			for _, inserted := range insertions(filters[0]) {
+			network, sharedChain, shared := &rbacnetworkv3.RBAC{}, &rbacnetworkv3.RBAC{}, gatewayModel{}
+			for _, inserted := range insertions(filters...) {
 				switch patch := inserted.patch; {
 				case patch.ApplyTo != istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER:
-					decodePatch(envoyfilter.HTTPRBACFilterName, inserted.value, shared)
+					key := chainKey{port: patch.Match.GetListener().GetPortNumber()}
+					shared[key] = append(shared[key], inserted)
 				case patch.Match.GetListener().GetFilterChain().GetSni() == "*.ingress.seed.example.com":
 					decodePatch(envoyfilter.NetworkRBACFilterName, inserted.value, sharedChain)
 				default:
@@ -91,13 +91,11 @@ var _ = Describe("What the rendered filters admit", func() {
 				}
 
 				for _, destination := range envoyfilter.Destinations("shoot--dev--prop") {
-					allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})
-					Expect(err).NotTo(HaveOccurred())
+					allowed = shared.allowed(chainKey{port: envoyfilter.HTTPProxyListenerPort}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})
 					Expect(allowed).To(Equal(want), "own destination %s: %s", destination, context)
 				}
 				for _, destination := range append(envoyfilter.Destinations("shoot--dev--prop2"), "shoot--dev--pro--kube-apiserver-socket", "") {
-					allowed, err = envoyrbac.Allowed(shared.GetRules(), envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})
-					Expect(err).NotTo(HaveOccurred())
+					allowed = shared.allowed(chainKey{port: envoyfilter.HTTPProxyListenerPort}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})
 					Expect(allowed).To(BeTrue(), "another shoot's destination %q must never be blocked: %s", destination, context)
 				}
 			}

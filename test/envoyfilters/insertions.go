@@ -20,7 +20,7 @@ type Insertion struct {
 	// Patch is the EnvoyFilter's patch.
 	Patch *istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
 	// TypedConfig is the filter's typed_config: the patch's own or, for a filter whose configuration comes by ECDS,
-	// that of the EXTENSION_CONFIG of its name in the same EnvoyFilter.
+	// that of the EXTENSION_CONFIG of its name.
 	TypedConfig map[string]any
 	// DefaultConfig is the typed config Envoy applies until, or instead of, a configuration that comes by ECDS; nil
 	// for a filter configured in the listener.
@@ -29,17 +29,34 @@ type Insertion struct {
 	WithoutWarming bool
 }
 
-// Insertions returns the patches of an EnvoyFilter that insert filters, in order, with their configurations. A filter
-// whose configuration comes by ECDS must find it in the same EnvoyFilter, as the extension renders them.
-func Insertions(filter *istionetworkingv1alpha3.EnvoyFilter) ([]Insertion, error) {
+// Insertions returns the patches of EnvoyFilters that insert filters, in order, with their configurations. A filter
+// whose configuration comes by ECDS must find it in one of the given EnvoyFilters (istiod looks EXTENSION_CONFIGs up
+// by name among all EnvoyFilters that apply to the proxy): a shoot's own filters hold theirs, the shared listeners'
+// slot filters are configured by the other objects of envoyfilter.RenderShared.
+func Insertions(filters ...*istionetworkingv1alpha3.EnvoyFilter) ([]Insertion, error) {
 	configs := map[string]map[string]any{}
-	for _, patch := range filter.Spec.ConfigPatches {
-		if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG {
-			value := patch.GetPatch().GetValue().AsMap()
-			name, _ := value["name"].(string)
-			configs[name] = value
+	for _, filter := range filters {
+		for _, patch := range filter.Spec.ConfigPatches {
+			if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG {
+				value := patch.GetPatch().GetValue().AsMap()
+				name, _ := value["name"].(string)
+				configs[name] = value
+			}
 		}
 	}
+	var insertions []Insertion
+	for _, filter := range filters {
+		found, err := insertionsOf(filter, configs)
+		if err != nil {
+			return nil, err
+		}
+		insertions = append(insertions, found...)
+	}
+	return insertions, nil
+}
+
+// insertionsOf returns the insertions of one EnvoyFilter, with the configurations of the given names.
+func insertionsOf(filter *istionetworkingv1alpha3.EnvoyFilter, configs map[string]map[string]any) ([]Insertion, error) {
 	var insertions []Insertion
 	for _, patch := range filter.Spec.ConfigPatches {
 		if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG {

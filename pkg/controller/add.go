@@ -53,6 +53,6 @@ func AddToManagerWithOptions(ctx context.Context, mgr manager.Manager, options A
 		Predicates:                extension.DefaultPredicates(ctx, mgr, options.IgnoreOperationAnnotation),
 		Type:                      validation.ExtensionType,
 		IgnoreOperationAnnotation: options.IgnoreOperationAnnotation,
-		WatchBuilder:              watches(mgr),
+		WatchBuilder:              watches(mgr, options.Config.Namespace),
 	})
 }

@@ -19,4 +19,8 @@ type Config struct {
 	AdditionalAllowedCIDRs []string
 	// Limits bound the size of a shoot's rules, as in the admission webhook.
 	Limits validation.Limits
+	// Namespace is the controller's own namespace, where the gateway reconciler keeps the shared ManagedResources. The
+	// actuator keeps a shoot's filters in the shared listeners of every gateway whose shared ManagedResource is not
+	// applied there (switchedGateways); without a namespace, of every gateway.
+	Namespace string
 }

@@ -42,10 +42,10 @@ type gatewayReconciler struct {
 
 // NewGatewayReconciler returns the gateway reconciler: for every ingress gateway that serves an ACL shoot it deploys
 // envoyfilter.RenderShared's EnvoyFilters, for all ACL shoots the gateway serves, through a seed ManagedResource
-// (SharedManagedResourceName) in namespace, the controller's own; it removes those of gateways that serve none. It
-// reconciles the whole seed whatever the request.
-func NewGatewayReconciler(c client.Client, config Config, namespace string) reconcile.Reconciler {
-	return &gatewayReconciler{client: c, config: config, namespace: namespace}
+// (SharedManagedResourceName) in the config's namespace, the controller's own; it removes those of gateways that serve
+// none. It reconciles the whole seed whatever the request.
+func NewGatewayReconciler(c client.Client, config Config) reconcile.Reconciler {
+	return &gatewayReconciler{client: c, config: config, namespace: config.Namespace}
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -88,10 +88,10 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 
 // deploy writes the shared EnvoyFilters of one ingress gateway; gardener's managedresources writes nothing when the
 // content is unchanged (the secret is immutable and named by its content).
-func (r *gatewayReconciler) deploy(ctx context.Context, shared *sharedGateway) error {
-	filters, err := envoyfilter.RenderShared(shared.gateway, shared.shoots)
+func (r *gatewayReconciler) deploy(ctx context.Context, shared *envoyfilter.SharedGateway) error {
+	filters, err := shared.Render()
 	if err != nil {
-		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: %w", shared.gateway.Namespace, err)
+		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: %w", shared.Gateway.Namespace, err)
 	}
 	objects := make([]client.Object, 0, len(filters))
 	for _, filter := range filters {
@@ -100,11 +100,11 @@ func (r *gatewayReconciler) deploy(ctx context.Context, shared *sharedGateway) e
 	registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
 	data, err := registry.AddAllAndSerialize(objects...)
 	if err != nil {
-		return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", shared.gateway.Namespace, err)
+		return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", shared.Gateway.Namespace, err)
 	}
-	labels := map[string]string{SharedIngressNamespaceLabel: shared.gateway.Namespace}
-	if err := managedresources.CreateForSeedWithLabels(ctx, r.client, r.namespace, SharedManagedResourceName(shared.gateway.Namespace), false, labels, data); err != nil {
-		return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", shared.gateway.Namespace, err)
+	labels := map[string]string{SharedIngressNamespaceLabel: shared.Gateway.Namespace}
+	if err := managedresources.CreateForSeedWithLabels(ctx, r.client, r.namespace, SharedManagedResourceName(shared.Gateway.Namespace), false, labels, data); err != nil {
+		return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", shared.Gateway.Namespace, err)
 	}
 	return nil
 }

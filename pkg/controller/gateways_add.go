@@ -45,8 +45,6 @@ var sharedKey = reconcile.Request{NamespacedName: client.ObjectKey{Name: "shared
 type GatewayAddOptions struct {
 	// Config is the actuator's configuration; both compute a shoot's admitted sources with it.
 	Config Config
-	// Namespace is the controller's own namespace, where the shared ManagedResources live.
-	Namespace string
 	// Debounce is how long changes are collected into one reconcile; zero means DefaultGatewayDebounce.
 	Debounce time.Duration
 	// MaxRetryDelay caps the backoff of a failing reconcile; zero means DefaultMaxRetryDelay.
@@ -56,11 +54,11 @@ type GatewayAddOptions struct {
 // AddGatewayReconcilerToManager adds the gateway reconciler (NewGatewayReconciler) to the manager. It watches what
 // the actuator watches (watches), and its own ManagedResources, and debounces every change into one request.
 func AddGatewayReconcilerToManager(mgr manager.Manager, options GatewayAddOptions) error {
-	if options.Namespace == "" {
+	if options.Config.Namespace == "" {
 		return fmt.Errorf("failed to add the gateway reconciler: no namespace for its ManagedResources")
 	}
 	c, err := controller.New(GatewayControllerName, mgr, controller.Options{
-		Reconciler:              NewGatewayReconciler(mgr.GetClient(), options.Config, options.Namespace),
+		Reconciler:              NewGatewayReconciler(mgr.GetClient(), options.Config),
 		MaxConcurrentReconciles: 1,
 		RateLimiter:             NewRetryRateLimiter(cmp.Or(options.MaxRetryDelay, DefaultMaxRetryDelay)),
 	})
@@ -102,7 +100,7 @@ func AddGatewayReconcilerToManager(mgr manager.Manager, options GatewayAddOption
 			GenericFunc: func(event.GenericEvent) bool { return false },
 			DeleteFunc: func(e event.DeleteEvent) bool {
 				_, shared := e.Object.GetLabels()[SharedIngressNamespaceLabel]
-				return shared && e.Object.GetNamespace() == options.Namespace
+				return shared && e.Object.GetNamespace() == options.Config.Namespace
 			},
 		}}},
 	} {

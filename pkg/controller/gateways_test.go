@@ -156,7 +156,7 @@ var _ = Describe("The gateway reconciler", func() {
 		c = fake.NewClientBuilder().WithScheme(kubernetes.SeedScheme).WithStatusSubresource(&extensionsv1alpha1.Extension{}).Build()
 		Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: extensionNamespace}})).To(Succeed())
 		Expect(gardenerseed.Apply(ctx, c, cachedObjects("", func() ([]client.Object, error) { return gardenerseed.Istio(ctx, gardenerseed.Seed{}) }))).To(Succeed())
-		reconciler = aclcontroller.NewGatewayReconciler(c, aclcontroller.Config{Limits: validation.DefaultLimits()}, extensionNamespace)
+		reconciler = aclcontroller.NewGatewayReconciler(c, aclcontroller.Config{Limits: validation.DefaultLimits(), Namespace: extensionNamespace})
 	})
 
 	It("puts every ACL shoot of an ingress gateway into its slots", func(ctx context.Context) {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 
 	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
 	extensionsv1alpha1helper "github.com/gardener/gardener/pkg/api/extensions/v1alpha1/helper"
@@ -23,18 +22,10 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
-// sharedGateway is what the shared listeners of one ingress gateway enforce: the ACL shoots it serves.
-type sharedGateway struct {
-	// gateway is the ingress gateway; its labels are those every serving shoot's Gateway selects it by.
-	gateway envoyfilter.Gateway
-	// shoots are the ACL shoots the gateway serves.
-	shoots []envoyfilter.SharedShoot
-}
-
 // sharedPlan is the shared configuration of every ingress gateway that serves an ACL shoot.
 type sharedPlan struct {
 	// gateways are the configurations to deploy, by ingress namespace.
-	gateways map[string]*sharedGateway
+	gateways envoyfilter.SharedGateways
 	// held are the ingress namespaces whose deployed configuration must stay as it is: a shoot they served cannot be
 	// computed now, and writing without it would drop its rules.
 	held sets.Set[string]
@@ -60,7 +51,7 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 	if err := reader.List(ctx, extensions); err != nil {
 		return sharedPlan{}, fmt.Errorf("failed to list Extensions: %w", err)
 	}
-	plan := sharedPlan{gateways: map[string]*sharedGateway{}, held: sets.New[string]()}
+	plan := sharedPlan{gateways: envoyfilter.SharedGateways{}, held: sets.New[string]()}
 	var retry []error
 	for i := range extensions.Items {
 		ex := &extensions.Items[i]
@@ -86,42 +77,10 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 			plan.held.Insert(sets.List(held)...)
 			continue
 		}
-		member := envoyfilter.SharedShoot{
-			TechnicalID:   ex.Namespace,
-			PrincipalType: shoot.Validated.Policy.Type,
-			Allowed:       envoyfilter.AllowedPrefixes(shoot.Built.Input),
-		}
-		for _, gateway := range shoot.Built.Exposure.Gateways {
-			plan.add(gateway, member)
-		}
-	}
-	for namespace, shared := range plan.gateways {
-		if len(shared.gateway.Labels) == 0 {
-			// No workload selector would apply the filters to every workload of the namespace.
-			retry = append(retry, fmt.Errorf("the Gateways of the shoots on ingress gateway %s select it by no common label", namespace))
-			plan.held.Insert(namespace)
-		}
+		plan.gateways.Add(shoot.Built.Input)
 	}
 	plan.retry = errors.Join(retry...)
 	return plan, nil
-}
-
-// add puts a shoot on an ingress gateway. The gateway's workload selector is the labels all of its shoots' Gateways
-// select it by (gardener gives them the same selector), so the shared filters reach every proxy any of them reaches.
-func (p sharedPlan) add(gateway envoyfilter.Gateway, shoot envoyfilter.SharedShoot) {
-	shared, ok := p.gateways[gateway.Namespace]
-	if !ok {
-		shared = &sharedGateway{gateway: envoyfilter.Gateway{
-			Namespace: gateway.Namespace, Labels: maps.Clone(gateway.Labels), LegacyVPNListenerPort: gateway.LegacyVPNListenerPort,
-		}}
-		p.gateways[gateway.Namespace] = shared
-	}
-	maps.DeleteFunc(shared.gateway.Labels, func(key, value string) bool {
-		other, ok := gateway.Labels[key]
-		return !ok || other != value
-	})
-	shared.gateway.LegacyVPNListenerPort = max(shared.gateway.LegacyVPNListenerPort, gateway.LegacyVPNListenerPort)
-	shared.shoots = append(shared.shoots, shoot)
 }
 
 // sharesGateways tells whether an Extension's shoot belongs into the shared listeners: an acl Extension of a shoot

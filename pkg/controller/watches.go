@@ -44,8 +44,9 @@ const (
 // whose changes the extension library sees through gardener's operation annotation: the istio Gateways and
 // VirtualServices, the Ingresses and the Infrastructure of a control plane namespace, the deletion of its
 // ManagedResource, and Cluster changes of the admitted sources enqueue that shoot only; the ingress gateways'
-// Deployments, Services and EnvoyFilters, the seed's observability Gateway and its shoot-info concern every shoot.
-func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
+// Deployments, Services and EnvoyFilters, the seed's observability Gateway and its shoot-info concern every shoot, and
+// so does a gateway's shared ManagedResource (in namespace, the controller's own) when its slot filters come or go.
+func watches(mgr manager.Manager, namespace string) extensionscontroller.WatchBuilder {
 	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, object client.Object) []reconcile.Request {
 		return aclExtensions(ctx, mgr.GetClient(), client.InNamespace(object.GetNamespace()))
 	})
@@ -99,6 +100,25 @@ func watches(mgr manager.Manager) extensionscontroller.WatchBuilder {
 				UpdateFunc:  func(event.UpdateEvent) bool { return false },
 				GenericFunc: func(event.GenericEvent) bool { return false },
 				DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetName() == ManagedResourceName },
+			}))
+		},
+		func(c controller.Controller) error {
+			// Once a gateway's shared slot filters are applied, every shoot's own EnvoyFilter drops its filters from
+			// that gateway's shared listeners, and takes them back when the slots go; all shoots at once, so that
+			// istiod's push debounce makes one listener change of the whole switch, not one per shoot.
+			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &resourcesv1alpha1.ManagedResource{}, everyShoot, predicate.Funcs{
+				CreateFunc: func(e event.CreateEvent) bool {
+					return e.Object.GetNamespace() == namespace && sharedFiltersApplied(asManagedResource(e.Object))
+				},
+				UpdateFunc: func(e event.UpdateEvent) bool {
+					return e.ObjectNew.GetNamespace() == namespace &&
+						sharedFiltersApplied(asManagedResource(e.ObjectOld)) != sharedFiltersApplied(asManagedResource(e.ObjectNew))
+				},
+				DeleteFunc: func(e event.DeleteEvent) bool {
+					_, shared := e.Object.GetLabels()[SharedIngressNamespaceLabel]
+					return shared && e.Object.GetNamespace() == namespace
+				},
+				GenericFunc: func(event.GenericEvent) bool { return false },
 			}))
 		},
 		func(c controller.Controller) error {

@@ -63,20 +63,21 @@ func Run(ctx context.Context, options *Options) error {
 		return fmt.Errorf("failed to create the manager: %w", err)
 	}
 
+	// The controller runs in the extension's namespace, which is also the namespace of its heartbeat lease (the chart
+	// sets both from the release namespace); the shared listeners' ManagedResources live there.
+	config := *options.ACL.Completed()
+	config.Namespace = options.Heartbeat.Completed().Namespace
 	controllerOptions := options.Controller.Completed().Options()
 	if err := aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
 		Controller:                controllerOptions,
-		Config:                    *options.ACL.Completed(),
+		Config:                    config,
 		IgnoreOperationAnnotation: options.Reconciler.Completed().IgnoreOperationAnnotation,
 		MaxRetryDelay:             options.ACL.MaxRetryDelay,
 	}); err != nil {
 		return fmt.Errorf("failed to add the ACL controller: %w", err)
 	}
-	// The controller runs in the extension's namespace, which is also the namespace of its heartbeat lease (the chart
-	// sets both from the release namespace); the shared listeners' ManagedResources live there.
 	if err := aclcontroller.AddGatewayReconcilerToManager(mgr, aclcontroller.GatewayAddOptions{
-		Config:        *options.ACL.Completed(),
-		Namespace:     options.Heartbeat.Completed().Namespace,
+		Config:        config,
 		MaxRetryDelay: options.ACL.MaxRetryDelay,
 	}); err != nil {
 		return fmt.Errorf("failed to add the gateway reconciler: %w", err)

@@ -39,6 +39,10 @@ var (
 // (istio-ingress and istio-ingress--a/b/c), and nginx still running for the controller's nginx path.
 var seedLayout = gardenerseed.Seed{Zones: []string{"a", "b", "c"}, NginxIngress: true}
 
+// controllerConfig is the configuration of the controllers the suite runs, as the binary has it: the shared
+// ManagedResources live in the extension's namespace.
+var controllerConfig = aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}, Namespace: extensionNamespace}
+
 var _ = BeforeSuite(func(ctx context.Context) {
 	seed = testenv.StartSeedSuite(ctx)
 	var err error
@@ -51,14 +55,13 @@ var _ = BeforeSuite(func(ctx context.Context) {
 	mgrClient = mgr.GetClient()
 	Expect(testenv.AddManagedResourceController(mgr)).To(Succeed())
 	Expect(aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
-		Config:                    aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}},
+		Config:                    controllerConfig,
 		IgnoreOperationAnnotation: true,
 	})).To(Succeed())
 	Expect(c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: extensionNamespace}})).To(Succeed())
 	Expect(aclcontroller.AddGatewayReconcilerToManager(mgr, aclcontroller.GatewayAddOptions{
-		Config:    aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}},
-		Namespace: extensionNamespace,
-		Debounce:  200 * time.Millisecond,
+		Config:   controllerConfig,
+		Debounce: 200 * time.Millisecond,
 	})).To(Succeed())
 	Expect(testenv.CreateSeedIngress(ctx, c, seedLayout)).To(Succeed())
 	stopManager := testenv.RunManager(mgr)

@@ -28,7 +28,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
@@ -205,7 +204,7 @@ var _ = Describe("The shared listeners of an ingress gateway", Ordered, func() {
 			},
 		})
 		// A new reconciler has no memory of what it wrote, as after a restart of the controller.
-		restarted := aclcontroller.NewGatewayReconciler(observed, aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}}, extensionNamespace)
+		restarted := aclcontroller.NewGatewayReconciler(observed, controllerConfig)
 		Eventually(func(g Gomega) {
 			// Until the running controllers are done with the previous spec, the seed may still be changing.
 			writes.Store(0)

@@ -22,15 +22,17 @@ func newRenderCommand(limits *validation.Limits) *cobra.Command {
 	var additional []string
 	command := &cobra.Command{
 		Use:   "render FILE|DIR|-...",
-		Short: "Print the EnvoyFilters the seed controller creates for a shoot",
+		Short: "Print the EnvoyFilters the seed controller deploys for a shoot",
 		Long: `render reads Kubernetes objects from YAML or JSON files, directories and standard input ("-"), with several
 documents and Lists as kubectl get -o yaml prints them: the Shoot (with its status), the Seed, and optionally the
 shoot's Infrastructure, the istio Gateways and VirtualServices (any served version) of its control plane namespace,
 the Gateways of the garden namespace, the Ingresses of its control plane namespace, the Deployments, Services and
 EnvoyFilters of the seed's istio ingress gateways and the seed's kube-system/shoot-info ConfigMap. Other kinds are
-skipped with a note. It prints, as multi-document YAML, the EnvoyFilters for that shoot, built by the same code as the
-controller (exposure.BuildRenderInput). Findings and warnings go to standard error; no ingress gateway serving the
-shoot is an error.`,
+skipped with a note. It prints, as multi-document YAML, every EnvoyFilter the controller deploys on a seed that holds
+just that shoot, built by the same code as the controller (exposure.BuildRenderInput, envoyfilter.RenderSeed): the
+shoot's own (acl-<technical ID>, one per ingress gateway) and, per ingress gateway, its shared listeners' (acl-shared
+and the slot configurations acl-<port>-f<form>-s<shard>; on a real seed these hold every ACL shoot of the gateway).
+Findings and warnings go to standard error; no ingress gateway serving the shoot is an error.`,
 		Example: `  kubectl get shoot my-shoot -o yaml > shoot.yaml
   kubectl get seed my-seed -o yaml > seed.yaml
   kubectl -n shoot--dev--my-shoot get gateways.networking.istio.io,virtualservices.networking.istio.io,ingresses -o yaml > gateways.yaml
@@ -74,12 +76,12 @@ func render(command *cobra.Command, args []string, limits validation.Limits, add
 		fmt.Fprintf(errOut, "WARNING the ingress gateways %v cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol): the rules do not restrict clients that come through them\n", built.Exposure.ClientAddressesHidden)
 	}
 
-	filters, err := envoyfilter.Render(built.Input)
+	if len(built.Input.Gateways) == 0 {
+		return fmt.Errorf("no istio ingress gateway serves the shoot %s: give the Gateways of %s and the ingress gateways' Deployments and Services (see --help)", technicalID, technicalID)
+	}
+	filters, err := envoyfilter.RenderSeed(built.Input)
 	if err != nil {
 		return err
-	}
-	if len(filters) == 0 {
-		return fmt.Errorf("no istio ingress gateway serves the shoot %s: give the Gateways of %s and the ingress gateways' Deployments and Services (see --help)", technicalID, technicalID)
 	}
 	return printFilters(out, filters)
 }

@@ -112,14 +112,15 @@ func firstMatch(matcher *xdsmatcherv3.Matcher, request Request) (*xdsmatcherv3.M
 		case *xdsmatcherv3.Matcher_MatcherTree_ExactMatchMap:
 			return tree.ExactMatchMap.GetMap()[value], nil
 		case *xdsmatcherv3.Matcher_MatcherTree_PrefixMatchMap:
-			longest := ""
-			var found *xdsmatcherv3.Matcher_OnMatch
-			for prefix, onMatch := range tree.PrefixMatchMap.GetMap() {
-				if strings.HasPrefix(value, prefix) && (found == nil || len(prefix) > len(longest)) {
-					longest, found = prefix, onMatch
+			// The longest key that prefixes the value, looked up from the value's side as Envoy's trie does: the cost
+			// grows with the value's length, not with the number of keys.
+			keys := tree.PrefixMatchMap.GetMap()
+			for length := len(value); length >= 0; length-- {
+				if onMatch, ok := keys[value[:length]]; ok {
+					return onMatch, nil
 				}
 			}
-			return found, nil
+			return nil, nil
 		default:
 			return nil, fmt.Errorf("unsupported match tree %T", tree)
 		}

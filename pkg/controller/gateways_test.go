@@ -218,7 +218,7 @@ var _ = Describe("The gateway reconciler", func() {
 		Expect(sharedFilters(ctx, c, ingressNamespace)).To(Equal(before), "the held gateway must not take the new shoot without the old one")
 	})
 
-	It("removes shoots that are deleted or migrated, and the gateway's configuration with the last one", func(ctx context.Context) {
+	It("keeps migrated shoots until their Extension goes, and removes the gateway's configuration with the last shoot", func(ctx context.Context) {
 		firstExtension := enforced(ctx, first)
 		secondExtension := enforced(ctx, second)
 		Expect(reconcileSeed(ctx)).To(Succeed())
@@ -227,7 +227,14 @@ var _ = Describe("The gateway reconciler", func() {
 		Expect(c.Status().Update(ctx, secondExtension)).To(Succeed())
 		Expect(reconcileSeed(ctx)).To(Succeed())
 		filters := sharedFilters(ctx, c, ingressNamespace)
-		Expect(admitsOnSharedListener(filters, second.TechnicalID(), office)).To(BeTrue(), "a migrated shoot leaves the slots")
+		Expect(admitsOnSharedListener(filters, second.TechnicalID(), office)).To(BeFalse(), "a migrated shoot's kube-apiserver still runs here until gardener deletes its Extension")
+
+		secondExtension.Finalizers = []string{"extensions.gardener.cloud/acl"}
+		Expect(c.Update(ctx, secondExtension)).To(Succeed())
+		Expect(c.Delete(ctx, secondExtension)).To(Succeed())
+		Expect(reconcileSeed(ctx)).To(Succeed())
+		filters = sharedFilters(ctx, c, ingressNamespace)
+		Expect(admitsOnSharedListener(filters, second.TechnicalID(), office)).To(BeTrue(), "a shoot whose Extension is deleted leaves the slots")
 		Expect(admitsOnSharedListener(filters, first.TechnicalID(), lab)).To(BeFalse())
 
 		firstExtension.Finalizers = []string{"extensions.gardener.cloud/acl"}

@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 
-	extensionscontroller "github.com/gardener/gardener/extensions/pkg/controller"
 	extensionsv1alpha1helper "github.com/gardener/gardener/pkg/api/extensions/v1alpha1/helper"
-	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/util/sets"
@@ -84,13 +82,13 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 }
 
 // sharesGateways tells whether an Extension's shoot belongs into the shared listeners: an acl Extension of a shoot
-// that is neither being deleted nor migrated to another seed.
+// that is not being deleted. A shoot being migrated to another seed stays until gardener deletes its Extension: its
+// kube-apiserver still runs here meanwhile (gardener migrates extensions before it deletes the control plane), and
+// Migrate keeps its own EnvoyFilter for the same reason.
 func sharesGateways(ex *extensionsv1alpha1.Extension) bool {
 	return ex.Spec.Type == validation.ExtensionType &&
 		extensionsv1alpha1helper.GetExtensionClassOrDefault(ex.Spec.Class) == extensionsv1alpha1.ExtensionClassShoot &&
-		ex.DeletionTimestamp == nil &&
-		ex.Annotations[v1beta1constants.GardenerOperation] != v1beta1constants.GardenerOperationMigrate &&
-		!extensionscontroller.IsMigrated(ex)
+		ex.DeletionTimestamp == nil
 }
 
 // servingGateways returns the ingress namespaces that serve the shoot of a control plane namespace, from the objects the

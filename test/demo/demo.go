@@ -23,12 +23,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	controllerapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
 	admissionapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -127,11 +129,11 @@ func Run(ctx context.Context, options Options) (err error) {
 		return err
 	}
 
-	filter, err := waitForEnvoyFilter(ctx, seedClient)
+	filter, shared, err := waitForEnvoyFilters(ctx, seedClient)
 	if err != nil {
 		return err
 	}
-	out.step("gardener-extension-acl rendered, and gardener-resource-manager applied, this EnvoyFilter:")
+	out.step("gardener-extension-acl rendered, and gardener-resource-manager applied, these EnvoyFilters:")
 	raw, err := yaml.Marshal(&filter.Spec)
 	if err != nil {
 		return err
@@ -145,10 +147,15 @@ func Run(ctx context.Context, options Options) (err error) {
 			rules = patch
 		case sni != "":
 			out.indent(fmt.Sprintf("  port %d, the filter chain matched by server name %s", listener.GetPortNumber(), sni))
-		default:
-			out.indent(fmt.Sprintf("  port %d, requests for this shoot on the shared listener", listener.GetPortNumber()))
 		}
 	}
+	ports := sets.New[uint32]()
+	for _, patch := range shared.Spec.ConfigPatches {
+		ports.Insert(patch.Match.GetListener().GetPortNumber())
+	}
+	slot := envoyfilter.SharedFilterName(envoyfilter.HTTPProxyListenerPort, envoyfilter.SharedSlot{Form: 0, Shard: envoyfilter.Shard(ShootTechnicalID)})
+	out.indent(fmt.Sprintf("%s/%s inserts %d filters into the shared listeners on ports %v, the same whatever the shoots and their rules;", shared.Namespace, shared.Name, len(shared.Spec.ConfigPatches), sets.List(ports)))
+	out.indent(fmt.Sprintf("  the requests for this shoot's kube-apiserver there are decided by the slot configuration %s/%s, delivered by ECDS", shared.Namespace, slot))
 	if rules != nil {
 		out.indent("The rules of the filters on the shoot's own chains, which istiod delivers by ECDS (a change of them changes no listener):")
 		rulesPatch, err := yaml.Marshal(rules)
@@ -224,19 +231,35 @@ func startComponents(ctx context.Context, garden *testenv.Garden, seedClient cli
 	return stop, nil
 }
 
-func waitForEnvoyFilter(ctx context.Context, c client.Client) (*istionetworkingv1alpha3.EnvoyFilter, error) {
-	filter := &istionetworkingv1alpha3.EnvoyFilter{}
+// waitForEnvoyFilters waits until the ingress gateway has the shoot's own EnvoyFilter and its shared slots, and the
+// shoot's own filter has left the shared listeners to the slots, and returns the shoot's and the slots' insertions.
+func waitForEnvoyFilters(ctx context.Context, c client.Client) (*istionetworkingv1alpha3.EnvoyFilter, *istionetworkingv1alpha3.EnvoyFilter, error) {
+	own, shared := &istionetworkingv1alpha3.EnvoyFilter{}, &istionetworkingv1alpha3.EnvoyFilter{}
 	deadline := time.Now().Add(time.Minute)
 	for {
-		err := c.Get(ctx, client.ObjectKey{Namespace: ingressNamespace, Name: "acl-" + ShootTechnicalID}, filter)
-		if err == nil {
-			return filter, nil
+		err := errors.Join(
+			c.Get(ctx, client.ObjectKey{Namespace: ingressNamespace, Name: envoyfilter.Name(ShootTechnicalID)}, own),
+			c.Get(ctx, client.ObjectKey{Namespace: ingressNamespace, Name: envoyfilter.SharedFiltersName}, shared),
+		)
+		if err == nil && !inSharedListeners(own) {
+			return own, shared, nil
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("the EnvoyFilter did not appear within a minute: %w", err)
+			return nil, nil, fmt.Errorf("the EnvoyFilters did not appear within a minute: %w", err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// inSharedListeners tells whether a shoot's own EnvoyFilter still holds filters in the shared listeners, as it does
+// until the gateway's slots are applied.
+func inSharedListeners(filter *istionetworkingv1alpha3.EnvoyFilter) bool {
+	for _, patch := range filter.Spec.ConfigPatches {
+		if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_HTTP_FILTER {
+			return true
+		}
+	}
+	return false
 }
 
 func aclExtension(providerConfig string) gardencorev1beta1.Extension {

@@ -29,7 +29,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
@@ -201,7 +200,7 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
 		secret := &corev1.Secret{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
-		actuator := aclcontroller.NewActuator(observed, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits(), AdditionalAllowedCIDRs: []string{"172.16.0.0/12"}})
+		actuator := aclcontroller.NewActuator(observed, events.NewFakeRecorder(10), controllerConfig)
 		Eventually(func(g Gomega) {
 			// Until the running controller has finished with the previous spec, the Extension's status may still be
 			// behind; once it has, a reconcile must change nothing.

@@ -21,7 +21,6 @@ import (
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
@@ -124,7 +123,7 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 		// the generic reconciler's part and calls the actuator as it does for gardener's migrate and restore operations.
 		// It also records the last operation as that reconciler does, so that the running controller, which reacts to
 		// the ManagedResource's deletion, sees a migration in progress and then a migrated Extension, and keeps off.
-		actuator := aclcontroller.NewActuator(mgrClient, events.NewFakeRecorder(10), aclcontroller.Config{Limits: validation.DefaultLimits()})
+		actuator := aclcontroller.NewActuator(mgrClient, events.NewFakeRecorder(10), controllerConfig)
 		Expect(c.Get(ctx, client.ObjectKeyFromObject(secondExtension), secondExtension)).To(Succeed())
 		setLastOperation := func(operation gardencorev1beta1.LastOperationType, state gardencorev1beta1.LastOperationState) {
 			patch := client.MergeFrom(secondExtension.DeepCopy())

@@ -347,9 +347,8 @@ func sniVerdicts(s *seedUnderTest, shoot *shootUnderTest, srcs []source) []verdi
 // sharedListenerVerdicts decides each of srcs for every destination form of the shoot on both shared listeners of
 // every gateway. A request that reaches the shoot's control plane, or meets the shoot's filter, must get the shoot's
 // verdict; on gateways that do not serve the shoot (no filter of its own, no slot holding it) a request must not reach
-// it. The kube-apiserver and VPN
-// destinations, and with Istio TLS termination the kube-apiserver socket, must reach the control plane through the
-// shoot's own gateway, so the paths exist.
+// it. The kube-apiserver and VPN destinations, and with Istio TLS termination the kube-apiserver socket, must reach the
+// control plane through the shoot's own gateway, so the paths exist.
 func sharedListenerVerdicts(s *seedUnderTest, shoot *shootUnderTest, srcs []source) []verdict {
 	mustReach := []string{
 		fmt.Sprintf("outbound|443||kube-apiserver.%s.svc.cluster.local", shoot.technicalID),

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	udpatypev1 "github.com/cncf/xds/go/udpa/type/v1"
+	xdsmatcherv3 "github.com/cncf/xds/go/xds/type/matcher/v3"
 	xdstypev3 "github.com/cncf/xds/go/xds/type/v3"
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
@@ -70,8 +71,12 @@ type RBACFilter struct {
 	HTTP bool
 	// StatPrefix is the network filter's stat_prefix or the HTTP filter's rules_stat_prefix.
 	StatPrefix string
-	// Rules are the enforced rules.
+	// Rules are the enforced rules; nil when the filter enforces a Matcher.
 	Rules *rbacconfigv3.RBAC
+	// Matcher is the enforced match tree of an HTTP RBAC filter configured with the generic matching API (its
+	// `matcher` in place of `rules`, as the shared listeners' slot filters of envoyfilter.RenderShared are); nil
+	// when the filter enforces Rules.
+	Matcher *xdsmatcherv3.Matcher
 	// Allowed is the filter's verdict, set in the filters of a Decision.
 	Allowed bool
 }
@@ -297,8 +302,18 @@ func httpRBAC(name string, config *anypb.Any) (RBACFilter, error) {
 	if err := config.UnmarshalTo(filter); err != nil {
 		return RBACFilter{}, fmt.Errorf("failed to unpack HTTP RBAC filter %s: %w", name, err)
 	}
-	if filter.GetMatcher() != nil || filter.GetShadowMatcher() != nil {
-		return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s uses the matcher API, which is not modelled", name)
+	if filter.GetShadowMatcher() != nil {
+		// A shadow match tree only logs, but a filter that has one is a dry run the extension never emits; ignoring it
+		// could hide a filter meant to enforce.
+		return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s has a shadow_matcher, which is not modelled", name)
+	}
+	if filter.GetMatcher() != nil {
+		// Envoy's validation makes rules and matcher exclusive (the oneof rules_specifier); a config with both would be
+		// refused by Envoy, so it must not be judged here either.
+		if filter.GetRules() != nil {
+			return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s has both rules and a matcher, which Envoy refuses", name)
+		}
+		return RBACFilter{Name: name, HTTP: true, StatPrefix: filter.GetRulesStatPrefix(), Matcher: filter.GetMatcher()}, nil
 	}
 	if err := checkRules(name, filter.GetRules(), filter.GetShadowRules()); err != nil {
 		return RBACFilter{}, err
@@ -331,7 +346,8 @@ func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
 // after every RBAC filter (ext_authz, Lua: they may refuse what RBAC admitted, which Decision.Gatekeepers lists, but
 // never admit what it refused). Any other filter, a gatekeeper before an HTTP RBAC filter, filters from ECDS that
 // pilot did not generate, per-route configuration of another HTTP filter, RBAC filters with shadow rules only,
-// without rules, or with the matcher API, and rules outside pkg/envoyrbac's subset are errors.
+// without rules, network RBAC filters with the matcher API, HTTP RBAC filters with a shadow_matcher, and rules or match
+// trees outside pkg/envoyrbac's subset (Allowed, MatcherAllowed) are errors.
 func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request) (Decision, error) {
 	filters, gatekeepers, err := c.rbacFilters(chain)
 	if err != nil {
@@ -343,7 +359,15 @@ func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request
 		if !f.HTTP {
 			seen.Headers = nil
 		}
-		allowed, err := envoyrbac.Allowed(f.Rules, seen)
+		var (
+			allowed bool
+			err     error
+		)
+		if f.Matcher != nil {
+			allowed, err = envoyrbac.MatcherAllowed(f.Matcher, seen)
+		} else {
+			allowed, err = envoyrbac.Allowed(f.Rules, seen)
+		}
 		if err != nil {
 			return Decision{}, fmt.Errorf("failed to evaluate RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
 		}

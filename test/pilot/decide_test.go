@@ -5,12 +5,15 @@
 package pilot_test
 
 import (
+	"net/netip"
+
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listenerv3 "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	routev3 "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	extauthzv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/ext_authz/v3"
 	luav3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/lua/v3"
+	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	hcmv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	. "github.com/onsi/ginkgo/v2"
@@ -18,6 +21,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/pilot"
 )
 
@@ -154,6 +159,49 @@ var _ = Describe("Decide on hand-made chains", func() {
 
 		_, err = (&pilot.Config{}).Decide(chain, from(deniedClient))
 		Expect(err).To(MatchError(ContainSubstring("no ECDS resource acl")))
+	})
+
+	It("evaluates HTTP RBAC filters from ECDS that enforce a match tree (the shared listeners' slots)", func() {
+		// A slot filter as envoyfilter.RenderShared inserts it: no default config, the match tree by ECDS.
+		matcher, err := envoyfilter.SharedListenerMatcher("X-Gardener-Destination", 0, []envoyfilter.SharedShoot{{
+			TechnicalID: "shoot--foo--bar", PrincipalType: acl.PrincipalTypeRemoteIP, Allowed: []netip.Prefix{netip.MustParsePrefix(allowedClient + "/32")},
+		}})
+		Expect(err).NotTo(HaveOccurred())
+		slot := &hcmv3.HttpFilter{Name: "acl-8443-f0-s0", ConfigType: &hcmv3.HttpFilter_ConfigDiscovery{ConfigDiscovery: &corev3.ExtensionConfigSource{
+			ConfigSource: &corev3.ConfigSource{ConfigSourceSpecifier: &corev3.ConfigSource_Ads{Ads: &corev3.AggregatedConfigSource{}}},
+			TypeUrls:     []string{"type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"},
+		}}}
+		chain := hcmChain(routeConfig(), func(hcm *hcmv3.HttpConnectionManager) {
+			hcm.HttpFilters = append([]*hcmv3.HttpFilter{slot}, hcm.HttpFilters...)
+		})
+		withConfig := func(filter *rbachttpv3.RBAC) *pilot.Config {
+			return &pilot.Config{ExtensionConfigs: []*corev3.TypedExtensionConfig{{Name: "acl-8443-f0-s0", TypedConfig: mustAny(filter)}}}
+		}
+		config := withConfig(&rbachttpv3.RBAC{Matcher: matcher})
+		own := map[string][]string{"X-Gardener-Destination": {"outbound|443||kube-apiserver.shoot--foo--bar.svc.cluster.local", "x"}}
+		other := map[string][]string{"X-Gardener-Destination": {"outbound|443||kube-apiserver.shoot--foo--baz.svc.cluster.local"}}
+		for _, c := range []struct {
+			client  string
+			headers map[string][]string
+			allowed bool
+		}{{allowedClient, own, true}, {deniedClient, own, false}, {deniedClient, other, true}, {deniedClient, nil, true}} {
+			request := from(c.client)
+			request.Headers = c.headers
+			decision, err := config.Decide(chain, request)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decision.Allowed).To(Equal(c.allowed), "%s with %v", c.client, c.headers)
+			Expect(decision.Ran).To(HaveExactElements(And(HaveField("HTTP", BeTrue()), HaveField("Matcher", Not(BeNil())))))
+		}
+
+		// A shadow match tree is a dry run the extension never emits, and rules next to a matcher are refused by Envoy.
+		for _, filter := range []*rbachttpv3.RBAC{
+			{Matcher: matcher, ShadowMatcher: matcher},
+			{Rules: allowRules(allowedClient + "/32"), ShadowMatcher: matcher},
+			{Matcher: matcher, Rules: allowRules(allowedClient + "/32")},
+		} {
+			_, err := withConfig(filter).Decide(chain, from(allowedClient))
+			Expect(err).To(HaveOccurred())
+		}
 	})
 
 	It("fails on filters and RBAC shapes it does not model", func() {

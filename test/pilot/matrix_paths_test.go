@@ -73,7 +73,7 @@ var sources = []source{
 
 // admittedBy is the verdict every path of the shoot must give the source.
 func (s source) admittedBy(shoot *shootUnderTest) bool {
-	return !shoot.hasACL() || slices.Contains(s.admitted, shoot.role)
+	return !shoot.hasACL() || slices.Contains(s.admitted, shoot.rulesOf())
 }
 
 // request is what Envoy's RBAC sees of a direct client without PROXY protocol or X-Forwarded-For: the same address

@@ -5,6 +5,7 @@
 package pilot_test
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -54,10 +55,20 @@ type shootUnderTest struct {
 	technicalID string
 	// apiServerGateway is the ingress gateway of its kube-apiserver Gateway (gardenerseed.ShootIngressGateway).
 	apiServerGateway gardenerseed.IngressGateway
-	filters          []*istionetworkingv1alpha3.EnvoyFilter
+	// controlPlane are the objects gardener's code produced for its control plane (gardenerseed.ControlPlane).
+	controlPlane []client.Object
+	// filters are its own EnvoyFilters (envoyfilter.Name), one per ingress gateway that serves it; the shared
+	// listeners' are the seed's.
+	filters []*istionetworkingv1alpha3.EnvoyFilter
+	// admitsAs names the role whose sources the shoot admits when it has another role's rules and networks; empty:
+	// its own role's.
+	admitsAs string
 }
 
 func (s *shootUnderTest) hasACL() bool { return s.providerConfig != "" }
+
+// rulesOf is the role whose admitted sources (source.admitted) the shoot admits.
+func (s *shootUnderTest) rulesOf() string { return cmp.Or(s.admitsAs, s.role) }
 
 // statPrefix is the stat prefix of the shoot's RBAC filters (envoyfilter.Render), by which they are counted.
 func (s *shootUnderTest) statPrefix() string { return "acl_" + s.technicalID + "_" }
@@ -78,12 +89,36 @@ type seedUnderTest struct {
 	seed     gardenerseed.Seed
 	gateways []gardenerseed.IngressGateway
 	shoots   []*shootUnderTest
-	// seedObjects are what gardener's code produced for the seed and its shoots.
-	seedObjects []client.Object
-	// objects are the seed's objects and the shoots' EnvoyFilters, as pilot reads them.
+	// istio are what gardener's code produced for the seed itself; each shoot holds its own control plane's objects.
+	istio []client.Object
+	// additional are the operator's --additional-allowed-cidrs, which every ACL shoot of the seed always admits.
+	additional []string
+	// layout is how the shared listeners enforce the ACL shoots' rules; the zero value is the switched seed.
+	layout sharedLayout
+	// shared are the shared listeners' EnvoyFilters (envoyfilter.RenderShared's), none in the inline layout.
+	shared []*istionetworkingv1alpha3.EnvoyFilter
+	// objects are the seed's objects and our EnvoyFilters, as pilot reads them.
 	objects []runtime.Object
 	// configs are pilot's output per ingress namespace.
 	configs map[string]*pilot.Config
+}
+
+// sharedLayout is how the shared listeners (8443, 8132) of a seed's gateways enforce the ACL shoots' rules: the steps
+// of switching a seed from each shoot's inline filter to the shared slots (issue #12).
+type sharedLayout int
+
+const (
+	// slotsOnly is the switched seed: envoyfilter.RenderSeed, the slots of RenderShared and no inline filter.
+	slotsOnly sharedLayout = iota
+	// inlineOnly is the seed before the switch: every shoot's own HTTP RBAC filter in the shared listeners
+	// (Gateway.InlineSharedListeners on every gateway) and no slot.
+	inlineOnly
+	// switching is the seed while gardener-resource-manager applies the slots: both.
+	switching
+)
+
+func (l sharedLayout) String() string {
+	return [...]string{"slots only", "inline only", "inline and slots"}[l]
 }
 
 // defaultGateway is the seed's default ingress gateway, which serves the wildcard and observability hosts.
@@ -95,61 +130,92 @@ func (s *seedUnderTest) shoot(role string) *shootUnderTest {
 	return s.shoots[i]
 }
 
-// buildSeed produces the seed's and the shoots' objects with gardener's code, renders each ACL shoot's EnvoyFilters
-// as the controller does, and generates the configuration of every ingress gateway of the seed with pilot.
+// gardenerObjects are what gardener's code produced for the seed and the shoots it holds.
+func (s *seedUnderTest) gardenerObjects() []client.Object {
+	objects := slices.Clone(s.istio)
+	for _, shoot := range s.shoots {
+		objects = append(objects, shoot.controlPlane...)
+	}
+	return objects
+}
+
+// buildSeed produces the seed's and the shoots' objects with gardener's code, renders the ACL shoots' EnvoyFilters
+// as the controller does on a switched seed (envoyfilter.RenderSeed), and generates the configuration of every ingress
+// gateway of the seed with pilot.
 func buildSeed(seed gardenerseed.Seed, shoots ...matrixShoot) *seedUnderTest {
 	ctx, cancel := context.WithTimeout(context.Background(), fixtureTimeout*time.Duration(1+2*len(shoots)))
 	defer cancel()
 
 	objects, err := gardenerseed.Istio(ctx, seed)
 	Expect(err).NotTo(HaveOccurred())
-	under := &seedUnderTest{seed: seed, gateways: seed.IngressGateways()}
+	under := &seedUnderTest{seed: seed, gateways: seed.IngressGateways(), istio: objects}
 	for _, shoot := range shoots {
 		controlPlane, err := gardenerseed.ControlPlane(ctx, seed, shoot.spec)
 		Expect(err).NotTo(HaveOccurred(), shoot.role)
-		objects = append(objects, controlPlane...)
 		gateway, err := gardenerseed.ShootIngressGateway(ctx, seed, shoot.spec)
 		Expect(err).NotTo(HaveOccurred(), shoot.role)
-		under.shoots = append(under.shoots, &shootUnderTest{matrixShoot: shoot, technicalID: shoot.spec.TechnicalID(), apiServerGateway: gateway})
+		under.shoots = append(under.shoots, &shootUnderTest{matrixShoot: shoot, technicalID: shoot.spec.TechnicalID(), apiServerGateway: gateway, controlPlane: controlPlane})
 	}
-	under.seedObjects = objects
 	under.generate()
 	return under
 }
 
-// withShoot returns the seed with one shoot's rules and egress replaced: the same gardener objects (whose certificates
-// differ on every build), the shoots' filters rendered anew and pilot's configuration generated anew.
+// withShoot returns the seed with one shoot's rules and egress replaced (an empty providerConfig removes its ACL).
 func (s *seedUnderTest) withShoot(role, providerConfig string, egress []string) *seedUnderTest {
-	changed := &seedUnderTest{seed: s.seed, gateways: s.gateways, seedObjects: s.seedObjects}
+	return s.changed(func(changed *seedUnderTest) {
+		shoot := changed.shoot(role)
+		shoot.providerConfig, shoot.egress = providerConfig, egress
+	})
+}
+
+// changed returns a copy of the seed, changed by change, with the shoots' filters rendered anew and pilot's
+// configuration generated anew. The copy keeps gardener's objects (whose certificates differ on every build), so
+// what differs between the two is what the change made differ.
+func (s *seedUnderTest) changed(change func(*seedUnderTest)) *seedUnderTest {
+	changed := &seedUnderTest{seed: s.seed, gateways: s.gateways, istio: s.istio, additional: slices.Clone(s.additional), layout: s.layout}
 	for _, shoot := range s.shoots {
 		copied := *shoot
-		if copied.role == role {
-			copied.providerConfig, copied.egress = providerConfig, egress
-		}
 		changed.shoots = append(changed.shoots, &copied)
 	}
+	change(changed)
 	changed.generate()
 	return changed
 }
 
-// generate renders every ACL shoot's filters from the whole seed, as each shoot's reconcile sees it, and generates the
-// configuration of every ingress gateway with pilot.
+// generate renders every ACL shoot's filters from the whole seed, as each shoot's reconcile sees it, and the shared
+// listeners' in the seed's layout, and generates the configuration of every ingress gateway with pilot.
 func (s *seedUnderTest) generate() {
-	s.objects, s.configs = nil, map[string]*pilot.Config{}
+	gardener := s.gardenerObjects()
+	var inputs []envoyfilter.Input
+	owners := map[string]*shootUnderTest{}
 	for _, shoot := range s.shoots {
 		shoot.filters = nil
 		if shoot.hasACL() {
-			shoot.filters = renderACLFilters(s.seed, shoot, s.seedObjects)
+			inputs = append(inputs, renderInput(s, shoot, gardener))
+			owners[envoyfilter.Name(shoot.technicalID)] = shoot
 		}
 	}
+	s.shared = nil
+	for _, filter := range renderLayout(s.layout, inputs) {
+		if owner, ok := owners[filter.Name]; ok {
+			owner.filters = append(owner.filters, filter)
+			continue
+		}
+		Expect(sharedFilterNames()).To(ContainElement(filter.Name), "an EnvoyFilter of no shoot is one of the shared listeners'")
+		s.shared = append(s.shared, filter)
+	}
 
-	for _, obj := range s.seedObjects {
+	s.objects, s.configs = nil, map[string]*pilot.Config{}
+	for _, obj := range gardener {
 		s.objects = append(s.objects, obj)
 	}
 	for _, shoot := range s.shoots {
 		for _, f := range shoot.filters {
 			s.objects = append(s.objects, f)
 		}
+	}
+	for _, f := range s.shared {
+		s.objects = append(s.objects, f)
 	}
 	for _, gateway := range s.gateways {
 		config, err := pilot.Generate(s.objects, pilot.Gateway{Namespace: gateway.Namespace, Labels: gateway.Labels})
@@ -160,19 +226,58 @@ func (s *seedUnderTest) generate() {
 	}
 }
 
-// renderACLFilters is the controller's reconcile of one shoot: validate the rules, build the render input from the
-// seed's objects with the controller's function (exposure.BuildRenderInput) and render.
-func renderACLFilters(seed gardenerseed.Seed, shoot *shootUnderTest, objects []client.Object) []*istionetworkingv1alpha3.EnvoyFilter {
+// renderLayout renders the EnvoyFilters of the ACL shoots in a layout: RenderSeed once switched; before, each shoot's
+// Render with InlineSharedListeners on every gateway, and while switching, those and RenderShared's slots.
+func renderLayout(layout sharedLayout, inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
+	if layout == slotsOnly {
+		filters, err := envoyfilter.RenderSeed(inputs...)
+		Expect(err).NotTo(HaveOccurred())
+		return filters
+	}
+	var filters []*istionetworkingv1alpha3.EnvoyFilter
+	shared := envoyfilter.SharedGateways{}
+	for _, input := range inputs {
+		inline := input
+		inline.Gateways = slices.Clone(input.Gateways)
+		for i := range inline.Gateways {
+			inline.Gateways[i].InlineSharedListeners = true
+		}
+		own, err := envoyfilter.Render(inline)
+		Expect(err).NotTo(HaveOccurred(), input.TechnicalID)
+		filters = append(filters, own...)
+		shared.Add(input)
+	}
+	if layout == switching {
+		slots, err := shared.Render()
+		Expect(err).NotTo(HaveOccurred())
+		filters = append(filters, slots...)
+	}
+	return filters
+}
+
+// sharedFilterNames are the names of the shared listeners' EnvoyFilters: the insertion of the slot filters and the
+// configuration of each slot.
+func sharedFilterNames() []string {
+	names := []string{envoyfilter.SharedFiltersName}
+	for _, listener := range sharedListeners {
+		for _, slot := range envoyfilter.SharedSlots() {
+			names = append(names, envoyfilter.SharedFilterName(listener.port, slot))
+		}
+	}
+	return names
+}
+
+// renderInput is the controller's reconcile of one shoot up to rendering: validate the rules and build the render
+// input from the seed's objects with the controller's function (exposure.BuildRenderInput).
+func renderInput(s *seedUnderTest, shoot *shootUnderTest, objects []client.Object) envoyfilter.Input {
 	validated := validation.ValidateProviderConfig([]byte(shoot.providerConfig), nil, field.NewPath("spec", "providerConfig"), validation.DefaultLimits())
 	Expect(validated.Errors).To(BeEmpty(), shoot.role)
 
-	built, err := exposure.BuildRenderInput(shoot.technicalID, validated.Policy, exposure.Sources{Seed: seed.Object(), Shoot: shootWithEgress(seed, shoot)}, exposureObjects(shoot.technicalID, objects))
+	sources := exposure.Sources{Seed: s.seed.Object(), Shoot: shootWithEgress(s.seed, shoot), Additional: s.additional}
+	built, err := exposure.BuildRenderInput(shoot.technicalID, validated.Policy, sources, exposureObjects(shoot.technicalID, objects))
 	Expect(err).NotTo(HaveOccurred(), shoot.role)
 	Expect(built.AlwaysAllowed.EgressUnknown).To(BeFalse(), shoot.role)
-
-	filters, err := envoyfilter.Render(built.Input)
-	Expect(err).NotTo(HaveOccurred(), shoot.role)
-	return filters
+	return built.Input
 }
 
 // shootWithEgress is the Shoot as the Cluster resource holds it once gardener reported its egress CIDRs.

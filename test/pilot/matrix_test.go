@@ -15,6 +15,7 @@ import (
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/pilot"
 )
@@ -104,6 +105,10 @@ var _ = Describe("The path × source matrix on seeds of gardener v1.150, with is
 				}
 			})
 
+			It("puts every slot filter of the shared listeners once on each gateway that serves an ACL shoot, and no inline filter", func() {
+				expectSlotsLandOnce(s)
+			})
+
 			It("closes connections to port 9443 without a server name it serves", func() {
 				for namespace, config := range s.configs {
 					for _, conn := range []pilot.Connection{{Port: 9443}, pilot.TLSConnection(9443, ""), pilot.TLSConnection(9443, "api.unknown.dev.shoots.example.com")} {
@@ -115,32 +120,20 @@ var _ = Describe("The path × source matrix on seeds of gardener v1.150, with is
 
 			for _, role := range []string{protected, second, open} {
 				It(fmt.Sprintf("gives every SNI path of the %s shoot, on every gateway, the verdict of its rules", role), func() {
-					cells := sniVerdicts(s, s.shoot(role))
+					cells := sniVerdicts(s, s.shoot(role), sources)
 					AddReportEntry("SNI cells", len(cells))
 					Expect(wrong(cells)).To(BeEmpty())
 				})
 
 				It(fmt.Sprintf("gives every destination of the %s shoot on the shared listeners, on every gateway, the verdict of its rules", role), func() {
-					cells := sharedListenerVerdicts(s, s.shoot(role))
+					cells := sharedListenerVerdicts(s, s.shoot(role), sources)
 					AddReportEntry("shared listener cells", len(cells))
 					Expect(wrong(cells)).To(BeEmpty())
 				})
 			}
 
 			It("lets requests for no shoot through every filter on the shared listeners", func() {
-				for namespace, config := range s.configs {
-					for _, listener := range sharedListeners {
-						chain, err := config.FilterChain(pilot.Connection{Port: listener.port})
-						Expect(err).NotTo(HaveOccurred())
-						for _, src := range sources {
-							for _, headers := range []map[string][]string{nil, {listener.header: {"outbound|443||kube-apiserver.garden.svc.cluster.local"}}} {
-								decision, err := config.Decide(chain, src.request(headers))
-								Expect(err).NotTo(HaveOccurred())
-								Expect(decision.Allowed).To(BeTrue(), "%s :%d from %s with %v", namespace, listener.port, src.name, headers)
-							}
-						}
-					}
-				}
+				expectRequestsForNoShootPass(s)
 			})
 
 			It("never routes a TLS-terminated connection of one shoot to another shoot's backend by its HTTP Host (domain fronting)", func() {
@@ -178,8 +171,9 @@ func (s *seedUnderTest) terminated(shoot *shootUnderTest) bool {
 // expectPatchesLandOnce checks, on every gateway of the seed, that pilot applied every patch of the shoot's
 // EnvoyFilter: each filterChain.sni match selects exactly one chain, each chain that serves the shoot's hosts has
 // exactly one network RBAC filter of the shoot and serves no other shoot's host, the shared listeners have exactly one
-// HTTP RBAC filter of the shoot, every other chain (other shoots', the kube-apiserver socket's internal listener) none,
-// and there are exactly as many filters as patches. A patch that istio does not apply, or applies twice, fails here.
+// HTTP RBAC filter of the shoot before the seed switched to the slots and none after, every other chain (other
+// shoots', the kube-apiserver socket's internal listener) none, and there are exactly as many filters as patches. A
+// patch that istio does not apply, or applies twice, fails here.
 func expectPatchesLandOnce(s *seedUnderTest, shoot *shootUnderTest) {
 	hosts := s.hosts(shoot)
 	for _, gateway := range s.gateways {
@@ -226,7 +220,9 @@ func expectPatchesLandOnce(s *seedUnderTest, shoot *shootUnderTest) {
 						Expect(hosts).To(ContainElement(strings.ToLower(name)), where)
 					}
 					Expect(own).To(HaveExactElements(HaveField("HTTP", BeFalse())), where)
-				case shoot.hasACL() && filter != nil && isSharedListenerPort(port) && len(names) == 0:
+				case shoot.hasACL() && filter != nil && isSharedListenerPort(port) && len(names) == 0 && s.layout != slotsOnly:
+					// Before the switch the shoot's own inline filter; once switched the slots hold its rules
+					// (expectSlotsLandOnce).
 					Expect(own).To(HaveExactElements(HaveField("HTTP", BeTrue())), where)
 				default:
 					Expect(own).To(BeEmpty(), where)
@@ -234,6 +230,71 @@ func expectPatchesLandOnce(s *seedUnderTest, shoot *shootUnderTest) {
 			}
 		}
 		Expect(found).To(Equal(patches), "%s: filters of %s against the patches of its EnvoyFilter", gateway.Namespace, shoot.role)
+	}
+}
+
+// expectSlotsLandOnce checks, on every gateway of the seed, the shared listeners' filters in the seed's layout: on a
+// gateway that serves an ACL shoot, every slot filter of RenderShared once, in the order of envoyfilter.SharedSlots,
+// each enforcing the match tree pilot sends by ECDS (no slot in the inline layout), and one inline filter per ACL
+// shoot the gateway serves before the switch (none once switched); on any other gateway no RBAC filter at all.
+func expectSlotsLandOnce(s *seedUnderTest) {
+	for _, gateway := range s.gateways {
+		config := s.configs[gateway.Namespace]
+		served := 0
+		for _, shoot := range s.shoots {
+			if shoot.hasACL() && shoot.filterIn(gateway.Namespace) != nil {
+				served++
+			}
+		}
+		for _, listener := range sharedListeners {
+			where := fmt.Sprintf("%s :%d in the layout %s", gateway.Namespace, listener.port, s.layout)
+			chain, err := config.FilterChain(pilot.Connection{Port: listener.port})
+			Expect(err).NotTo(HaveOccurred(), where)
+			filters, err := config.RBACFilters(chain)
+			Expect(err).NotTo(HaveOccurred(), where)
+
+			var slots, wantSlots []string
+			inline := 0
+			for _, f := range filters {
+				Expect(f.HTTP).To(BeTrue(), where)
+				if f.Matcher != nil {
+					Expect(f.StatPrefix).To(BeEmpty(), where)
+					Expect(extensionConfig(config, f.Name)).NotTo(BeNil(), "%s: pilot sends the configuration of %s", where, f.Name)
+					slots = append(slots, f.Name)
+				} else {
+					inline++
+				}
+			}
+			if served > 0 && s.layout != inlineOnly {
+				for _, slot := range envoyfilter.SharedSlots() {
+					wantSlots = append(wantSlots, envoyfilter.SharedFilterName(listener.port, slot))
+				}
+			}
+			Expect(slots).To(Equal(wantSlots), where)
+			if s.layout == slotsOnly {
+				Expect(inline).To(BeZero(), where)
+			} else {
+				Expect(inline).To(Equal(served), where)
+			}
+		}
+	}
+}
+
+// expectRequestsForNoShootPass checks that requests on the shared listeners of every gateway that name no shoot's
+// destination, or none at all, pass every filter from every source.
+func expectRequestsForNoShootPass(s *seedUnderTest) {
+	for namespace, config := range s.configs {
+		for _, listener := range sharedListeners {
+			chain, err := config.FilterChain(pilot.Connection{Port: listener.port})
+			Expect(err).NotTo(HaveOccurred())
+			for _, src := range sources {
+				for _, headers := range []map[string][]string{nil, {listener.header: {"outbound|443||kube-apiserver.garden.svc.cluster.local"}}} {
+					decision, err := config.Decide(chain, src.request(headers))
+					Expect(err).NotTo(HaveOccurred())
+					Expect(decision.Allowed).To(BeTrue(), "%s :%d from %s with %v", namespace, listener.port, src.name, headers)
+				}
+			}
+		}
 	}
 }
 
@@ -255,9 +316,9 @@ func isSharedListenerPort(port uint32) bool {
 	return slices.ContainsFunc(sharedListeners, func(l sharedListener) bool { return l.port == port })
 }
 
-// sniVerdicts decides every source on every SNI path of the shoot on the chain istio selects. A host must be served
+// sniVerdicts decides each of srcs on every SNI path of the shoot on the chain istio selects. A host must be served
 // by the gateway gardener exposes it on and by no other gateway of the seed.
-func sniVerdicts(s *seedUnderTest, shoot *shootUnderTest) []verdict {
+func sniVerdicts(s *seedUnderTest, shoot *shootUnderTest, srcs []source) []verdict {
 	var cells []verdict
 	for _, path := range s.sniPaths(shoot) {
 		for _, gateway := range s.gateways {
@@ -268,7 +329,7 @@ func sniVerdicts(s *seedUnderTest, shoot *shootUnderTest) []verdict {
 				continue
 			}
 			Expect(err).NotTo(HaveOccurred(), "%s on %s", path.host, gateway.Namespace)
-			for _, src := range sources {
+			for _, src := range srcs {
 				decision, err := config.Decide(chain, src.request(nil))
 				Expect(err).NotTo(HaveOccurred())
 				if shoot.hasACL() {
@@ -283,12 +344,12 @@ func sniVerdicts(s *seedUnderTest, shoot *shootUnderTest) []verdict {
 	return cells
 }
 
-// sharedListenerVerdicts decides every source for every destination form of the shoot on both shared listeners of
+// sharedListenerVerdicts decides each of srcs for every destination form of the shoot on both shared listeners of
 // every gateway. A request that reaches the shoot's control plane, or meets the shoot's filter, must get the shoot's
-// verdict; on gateways without the shoot's filter a request must not reach it. The kube-apiserver and VPN
-// destinations, and with Istio TLS termination the kube-apiserver socket, must reach the control plane through the
-// shoot's own gateway, so the paths exist.
-func sharedListenerVerdicts(s *seedUnderTest, shoot *shootUnderTest) []verdict {
+// verdict; on gateways that do not serve the shoot (no filter of its own, no slot holding it) a request must not reach
+// it. The kube-apiserver and VPN destinations, and with Istio TLS termination the kube-apiserver socket, must reach the
+// control plane through the shoot's own gateway, so the paths exist.
+func sharedListenerVerdicts(s *seedUnderTest, shoot *shootUnderTest, srcs []source) []verdict {
 	mustReach := []string{
 		fmt.Sprintf("outbound|443||kube-apiserver.%s.svc.cluster.local", shoot.technicalID),
 		fmt.Sprintf("outbound|1194||vpn-seed-server.%s.svc.cluster.local", shoot.technicalID),
@@ -314,7 +375,7 @@ func sharedListenerVerdicts(s *seedUnderTest, shoot *shootUnderTest) []verdict {
 				if !reached && !guarded {
 					continue
 				}
-				for _, src := range sources {
+				for _, src := range srcs {
 					decision, err := config.Decide(chain, src.request(map[string][]string{listener.header: form}))
 					Expect(err).NotTo(HaveOccurred())
 					cells = append(cells, verdict{path: fmt.Sprintf(":%d %s: %v on %s", listener.port, listener.header, form, gateway.Namespace), source: src.name, allowed: decision.Allowed, want: src.admittedBy(shoot)})

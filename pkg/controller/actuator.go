@@ -134,13 +134,14 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 }
 
 // updateProviderStatus writes the provider status only when it changed, so that a reconcile that changes nothing
-// writes nothing.
+// sends no request. The stored status is compared as a JSON value, not as bytes: the API server returns it with its
+// keys sorted, not in the order the controller wrote them.
 func (a *actuator) updateProviderStatus(ctx context.Context, ex *extensionsv1alpha1.Extension, status ProviderStatus) error {
 	raw, err := json.Marshal(status)
 	if err != nil {
 		return fmt.Errorf("failed to encode the provider status: %w", err)
 	}
-	if ex.Status.ProviderStatus != nil && apiequality.Semantic.DeepEqual(ex.Status.ProviderStatus.Raw, raw) {
+	if ex.Status.ProviderStatus != nil && sameJSON(ex.Status.ProviderStatus.Raw, raw) {
 		return nil
 	}
 	patch := client.MergeFrom(ex.DeepCopy())
@@ -228,4 +229,13 @@ func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
 func forgetMetrics(namespace string) {
 	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": namespace})
 	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
+}
+
+// sameJSON tells whether two JSON documents hold the same value, whatever the order of their keys.
+func sameJSON(a, b []byte) bool {
+	var valueA, valueB any
+	if json.Unmarshal(a, &valueA) != nil || json.Unmarshal(b, &valueB) != nil {
+		return false
+	}
+	return apiequality.Semantic.DeepEqual(valueA, valueB)
 }

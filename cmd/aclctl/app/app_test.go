@@ -101,6 +101,8 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "render-two-gateways", "", "render", "--additional-allowed-cidrs", "172.16.0.0/12",
 			"testdata/render/shoot.yaml", "testdata/render/seed.yaml", "testdata/render/gateways.yaml", "testdata/render/ingress.yaml"),
 		Entry(nil, "render-without-seed", "", "render", "testdata/render/shoot.yaml", "testdata/render/gateways.yaml"),
+		Entry(nil, "render-two-shoots", "", "render", "testdata/render", "testdata/render-second/shop.yaml"),
+		Entry(nil, "render-shoot-and-providerconfig", "", "render", "testdata/render", "testdata/providerconfig-before.yaml"),
 		Entry(nil, "render-without-ingress", "", "render", "testdata/render/shoot.yaml", "testdata/render/seed.yaml", "testdata/render/gateways.yaml"),
 		Entry(nil, "render-invalid-rules", "", "render", "testdata/shoot-invalid.yaml", "testdata/render/seed.yaml"),
 		Entry(nil, "output-compile-json", "", "compile", "-o", "json", "testdata/shoot-updated.yaml"),

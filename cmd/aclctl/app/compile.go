@@ -139,12 +139,18 @@ func checkConfig(names []string, stdin io.Reader, notes io.Writer, limits valida
 	if err != nil {
 		return nil, err
 	}
+	return set.check(in, limits)
+}
+
+// check compiles the acl providerConfig of one input of the set as the controller enforces it, whether or not it is
+// valid.
+func (s *inputSet) check(in *input, limits validation.Limits) (*checkedConfig, error) {
 	raw, root, err := in.aclConfig()
 	if err != nil {
 		return nil, err
 	}
 	result := validation.EnforceProviderConfig(raw, root, limits)
-	return &checkedConfig{Result: result, root: root, in: in, set: set}, nil
+	return &checkedConfig{Result: result, root: root, in: in, set: s}, nil
 }
 
 // validatedConfig is checkConfig that prints the findings to out and returns errInvalid when there are errors, so

@@ -193,9 +193,9 @@ var istioVersions = []string{"v1", "v1beta1", "v1alpha3"}
 type inputSet struct {
 	rules []*input
 	// seed objects, as the controller reads them
-	seed           *gardencorev1beta1.Seed
-	infrastructure *extensionsv1alpha1.Infrastructure
-	shootInfo      *corev1.ConfigMap
+	seed            *gardencorev1beta1.Seed
+	infrastructures []*extensionsv1alpha1.Infrastructure
+	shootInfo       *corev1.ConfigMap
 	exposure       exposure.Objects
 	// skipped lists the documents of kinds aclctl does not use.
 	skipped []string
@@ -241,8 +241,9 @@ func (s *inputSet) add(doc document) error {
 		s.seed = &gardencorev1beta1.Seed{}
 		return decode(s.seed)
 	case gvk == extensionsv1alpha1.SchemeGroupVersion.WithKind("Infrastructure"):
-		s.infrastructure = &extensionsv1alpha1.Infrastructure{}
-		return decode(s.infrastructure)
+		infrastructure := &extensionsv1alpha1.Infrastructure{}
+		s.infrastructures = append(s.infrastructures, infrastructure)
+		return decode(infrastructure)
 	case gvk == corev1.SchemeGroupVersion.WithKind("ConfigMap") && doc.name == "kube-system/shoot-info":
 		s.shootInfo = &corev1.ConfigMap{}
 		return decode(s.shootInfo)
@@ -324,9 +325,46 @@ func (s *inputSet) oneRuleInput() (*input, error) {
 	case 0:
 		return nil, errors.New("no Shoot or providerConfig given")
 	}
+	return nil, fmt.Errorf("%d Shoots or providerConfigs given, this command reads one: %s", len(s.rules), s.describeRules())
+}
+
+// shootInputs returns the inputs of a command that reads several Shoots: the one input given, or several Shoots
+// (bare providerConfigs have no control plane to go with).
+func (s *inputSet) shootInputs() ([]*input, error) {
+	if len(s.rules) <= 1 {
+		in, err := s.oneRuleInput()
+		if err != nil {
+			return nil, err
+		}
+		return []*input{in}, nil
+	}
+	for _, in := range s.rules {
+		if in.shoot == nil {
+			return nil, fmt.Errorf("%d Shoots or providerConfigs given, this command reads one providerConfig or several Shoots: %s", len(s.rules), s.describeRules())
+		}
+	}
+	return s.rules, nil
+}
+
+// describeRules names every input that carries rules.
+func (s *inputSet) describeRules() string {
 	described := make([]string, 0, len(s.rules))
 	for _, in := range s.rules {
 		described = append(described, in.describe())
 	}
-	return nil, fmt.Errorf("%d Shoots or providerConfigs given, this command reads one: %s", len(s.rules), strings.Join(described, "; "))
+	return strings.Join(described, "; ")
+}
+
+// infrastructureOf returns the Infrastructure of an input's control plane namespace; a single Infrastructure given
+// with a single input is that input's whatever its namespace (an exported object may lack it).
+func (s *inputSet) infrastructureOf(in *input) *extensionsv1alpha1.Infrastructure {
+	for _, infrastructure := range s.infrastructures {
+		if in.versioned != nil && infrastructure.Namespace == in.versioned.Status.TechnicalID {
+			return infrastructure
+		}
+	}
+	if len(s.infrastructures) == 1 && len(s.rules) == 1 {
+		return s.infrastructures[0]
+	}
+	return nil
 }

@@ -123,7 +123,7 @@ address in it is. Findings go to standard error. With -o json or -o yaml it prin
 			}
 			if result.Valid {
 				alwaysAllowed, err := exposure.ReadAlwaysAllowed(exposure.Sources{
-					Shoot: checked.in.versioned, Seed: checked.set.seed, Infrastructure: checked.set.infrastructure,
+					Shoot: checked.in.versioned, Seed: checked.set.seed, Infrastructure: checked.set.infrastructureOf(checked.in),
 					SeedShootInfo: checked.set.shootInfo, Additional: additional,
 				})
 				if err != nil {

@@ -22,17 +22,18 @@ func newRenderCommand(limits *validation.Limits) *cobra.Command {
 	var additional []string
 	command := &cobra.Command{
 		Use:   "render FILE|DIR|-...",
-		Short: "Print the EnvoyFilters the seed controller deploys for a shoot",
+		Short: "Print the EnvoyFilters the seed controller deploys for shoots",
 		Long: `render reads Kubernetes objects from YAML or JSON files, directories and standard input ("-"), with several
-documents and Lists as kubectl get -o yaml prints them: the Shoot (with its status), the Seed, and optionally the
-shoot's Infrastructure, the istio Gateways and VirtualServices (any served version) of its control plane namespace,
-the Gateways of the garden namespace, the Ingresses of its control plane namespace, the Deployments, Services and
-EnvoyFilters of the seed's istio ingress gateways and the seed's kube-system/shoot-info ConfigMap. Other kinds are
-skipped with a note. It prints, as multi-document YAML, every EnvoyFilter the controller deploys on a seed that holds
-just that shoot, built by the same code as the controller (exposure.BuildRenderInput, envoyfilter.RenderSeed): the
+documents and Lists as kubectl get -o yaml prints them: one or several Shoots (with their status), the Seed, and
+optionally each shoot's Infrastructure, the istio Gateways and VirtualServices (any served version) and the Ingresses
+of its control plane namespace, the Gateways of the garden namespace, the Deployments, Services and EnvoyFilters of
+the seed's istio ingress gateways and the seed's kube-system/shoot-info ConfigMap. Other kinds are skipped with a
+note. It prints, as multi-document YAML, every EnvoyFilter the controller deploys on a seed that holds
+just those shoots, built by the same code as the controller (exposure.BuildRenderInput, envoyfilter.RenderSeed): each
 shoot's own (acl-<technical ID>, one per ingress gateway) and, per ingress gateway, its shared listeners' (acl-shared
-and the slot configurations acl-<port>-f<form>-s<shard>; on a real seed these hold every ACL shoot of the gateway).
-Findings and warnings go to standard error; no ingress gateway serving the shoot is an error.`,
+and the slot configurations acl-<port>-f<form>-s<shard>, which hold every given ACL shoot the gateway serves).
+Findings and warnings go to standard error, under each shoot's name when there are several; a shoot that no ingress
+gateway serves is an error.`,
 		Example: `  kubectl get shoot my-shoot -o yaml > shoot.yaml
   kubectl get seed my-seed -o yaml > seed.yaml
   kubectl -n shoot--dev--my-shoot get gateways.networking.istio.io,virtualservices.networking.istio.io,ingresses -o yaml > gateways.yaml
@@ -50,24 +51,58 @@ Findings and warnings go to standard error; no ingress gateway serving the shoot
 
 func render(command *cobra.Command, args []string, limits validation.Limits, additional []string) error {
 	out, errOut := command.OutOrStdout(), command.ErrOrStderr()
-	checked, err := validatedConfig(args, command.InOrStdin(), errOut, limits)
+	set, err := readInputs(args, command.InOrStdin())
 	if err != nil {
 		return err
 	}
-	shoot, objects := checked.in.versioned, checked.set
-	if shoot == nil || objects.seed == nil {
-		return errors.New("render needs the Shoot and the Seed")
+	set.noteSkipped(errOut)
+	shoots, err := set.shootInputs()
+	if err != nil {
+		return err
+	}
+	inputs := make([]envoyfilter.Input, 0, len(shoots))
+	for _, in := range shoots {
+		if len(shoots) > 1 {
+			// Each shoot's findings and warnings under its name.
+			fmt.Fprintf(errOut, "# %s\n", in.describe())
+		}
+		input, err := renderInput(errOut, set, in, limits, additional)
+		if err != nil {
+			return err
+		}
+		inputs = append(inputs, input)
+	}
+	filters, err := envoyfilter.RenderSeed(inputs...)
+	if err != nil {
+		return err
+	}
+	return printFilters(out, filters)
+}
+
+// renderInput validates one Shoot's rules as the controller does, prints its findings and warnings, and returns what
+// the controller renders for it (exposure.BuildRenderInput).
+func renderInput(errOut io.Writer, set *inputSet, in *input, limits validation.Limits, additional []string) (envoyfilter.Input, error) {
+	checked, err := set.check(in, limits)
+	if err != nil {
+		return envoyfilter.Input{}, err
+	}
+	if err := printFindings(errOut, checked.Errors, checked.Warnings); err != nil {
+		return envoyfilter.Input{}, err
+	}
+	shoot := in.versioned
+	if shoot == nil || set.seed == nil {
+		return envoyfilter.Input{}, errors.New("render needs the Shoot and the Seed")
 	}
 	technicalID := shoot.Status.TechnicalID
 	if technicalID == "" {
-		return fmt.Errorf("the Shoot %s/%s has no status.technicalID: export it with its status", shoot.Namespace, shoot.Name)
+		return envoyfilter.Input{}, fmt.Errorf("the Shoot %s/%s has no status.technicalID: export it with its status", shoot.Namespace, shoot.Name)
 	}
 
 	built, err := exposure.BuildRenderInput(technicalID, checked.Policy, exposure.Sources{
-		Seed: objects.seed, Shoot: shoot, Infrastructure: objects.infrastructure, SeedShootInfo: objects.shootInfo, Additional: additional,
-	}, objects.exposure)
+		Seed: set.seed, Shoot: shoot, Infrastructure: set.infrastructureOf(in), SeedShootInfo: set.shootInfo, Additional: additional,
+	}, set.exposure)
 	if err != nil {
-		return err
+		return envoyfilter.Input{}, err
 	}
 	if built.AlwaysAllowed.EgressUnknown {
 		fmt.Fprintln(errOut, "WARNING the shoot has workers but no egress CIDRs are known: its nodes may be locked out unless the rules allow them")
@@ -75,15 +110,10 @@ func render(command *cobra.Command, args []string, limits validation.Limits, add
 	if len(built.Exposure.ClientAddressesHidden) > 0 {
 		fmt.Fprintf(errOut, "WARNING the ingress gateways %v cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol): the rules do not restrict clients that come through them\n", built.Exposure.ClientAddressesHidden)
 	}
-
 	if len(built.Input.Gateways) == 0 {
-		return fmt.Errorf("no istio ingress gateway serves the shoot %s: give the Gateways of %s and the ingress gateways' Deployments and Services (see --help)", technicalID, technicalID)
+		return envoyfilter.Input{}, fmt.Errorf("no istio ingress gateway serves the shoot %s: give the Gateways of %s and the ingress gateways' Deployments and Services (see --help)", technicalID, technicalID)
 	}
-	filters, err := envoyfilter.RenderSeed(built.Input)
-	if err != nil {
-		return err
-	}
-	return printFilters(out, filters)
+	return built.Input, nil
 }
 
 func printFilters(out io.Writer, filters []*istionetworkingv1alpha3.EnvoyFilter) error {

@@ -33,17 +33,17 @@ func SharedManagedResourceName(ingressNamespace string) string {
 	return SharedManagedResourcePrefix + ingressNamespace
 }
 
-// gatewayReconciler deploys the shared listeners' configuration of every ingress gateway that serves an ACL shoot.
+// gatewayReconciler deploys the shared listeners' configuration of every ingress gateway of the seed.
 type gatewayReconciler struct {
 	client    client.Client
 	config    Config
 	namespace string
 }
 
-// NewGatewayReconciler returns the gateway reconciler: for every ingress gateway that serves an ACL shoot it deploys
-// envoyfilter.RenderShared's EnvoyFilters, for all ACL shoots the gateway serves, through a seed ManagedResource
-// (SharedManagedResourceName) in the config's namespace, the controller's own; it removes those of gateways that serve
-// none. It reconciles the whole seed whatever the request.
+// NewGatewayReconciler returns the gateway reconciler: for every ingress gateway of the seed it deploys
+// envoyfilter.RenderShared's EnvoyFilters, for all ACL shoots the gateway serves (none: empty slots that admit
+// everything), through a seed ManagedResource (SharedManagedResourceName) in the config's namespace, the controller's
+// own; it removes those of gateways that are gone. It reconciles the whole seed whatever the request.
 func NewGatewayReconciler(c client.Client, config Config) reconcile.Reconciler {
 	return &gatewayReconciler{client: c, config: config, namespace: config.Namespace}
 }
@@ -72,10 +72,10 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 	}
 	for _, managedResource := range deployed.Items {
 		namespace := managedResource.Labels[SharedIngressNamespaceLabel]
-		if _, serves := plan.gateways[namespace]; serves || !plan.deployable(namespace) {
+		if _, exists := plan.gateways[namespace]; exists || !plan.deployable(namespace) {
 			continue
 		}
-		log.Info("Removing the shared listeners' EnvoyFilters of an ingress gateway that serves no ACL shoot", "ingressNamespace", namespace)
+		log.Info("Removing the shared listeners' EnvoyFilters of an ingress gateway that is gone", "ingressNamespace", namespace)
 		if err := managedresources.DeleteForSeed(ctx, r.client, r.namespace, managedResource.Name); err != nil {
 			errs = append(errs, fmt.Errorf("failed to delete the shared EnvoyFilters of ingress namespace %s: %w", namespace, err))
 		}

@@ -21,6 +21,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -45,8 +46,13 @@ const extensionNamespace = "extension-acl"
 // sharedFilters returns the EnvoyFilters the shared ManagedResource of an ingress namespace holds, by name; nil when
 // there is no such ManagedResource.
 func sharedFilters(ctx context.Context, c client.Client, ingressNamespace string) map[string]*istionetworkingv1alpha3.EnvoyFilter {
+	return managedFilters(ctx, c, client.ObjectKey{Namespace: extensionNamespace, Name: aclcontroller.SharedManagedResourceName(ingressNamespace)})
+}
+
+// managedFilters returns the EnvoyFilters a ManagedResource holds, by name; nil when there is no such ManagedResource.
+func managedFilters(ctx context.Context, c client.Client, key client.ObjectKey) map[string]*istionetworkingv1alpha3.EnvoyFilter {
 	managedResource := &resourcesv1alpha1.ManagedResource{}
-	err := c.Get(ctx, client.ObjectKey{Namespace: extensionNamespace, Name: aclcontroller.SharedManagedResourceName(ingressNamespace)}, managedResource)
+	err := c.Get(ctx, key, managedResource)
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
@@ -55,7 +61,7 @@ func sharedFilters(ctx context.Context, c client.Client, ingressNamespace string
 	filters := map[string]*istionetworkingv1alpha3.EnvoyFilter{}
 	for _, ref := range managedResource.Spec.SecretRefs {
 		secret := &corev1.Secret{}
-		ExpectWithOffset(1, c.Get(ctx, client.ObjectKey{Namespace: extensionNamespace, Name: ref.Name}, secret)).To(Succeed())
+		ExpectWithOffset(1, c.Get(ctx, client.ObjectKey{Namespace: key.Namespace, Name: ref.Name}, secret)).To(Succeed())
 		// gardener compresses the ManagedResource data with brotli.
 		ExpectWithOffset(1, secret.Data).To(HaveKey("data.yaml.br"))
 		manifests, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
@@ -218,7 +224,7 @@ var _ = Describe("The gateway reconciler", func() {
 		Expect(sharedFilters(ctx, c, ingressNamespace)).To(Equal(before), "the held gateway must not take the new shoot without the old one")
 	})
 
-	It("keeps migrated shoots until their Extension goes, and removes the gateway's configuration with the last shoot", func(ctx context.Context) {
+	It("keeps migrated shoots until their Extension goes, and keeps the gateway's slots, empty, after the last shoot", func(ctx context.Context) {
 		firstExtension := enforced(ctx, first)
 		secondExtension := enforced(ctx, second)
 		Expect(reconcileSeed(ctx)).To(Succeed())
@@ -237,9 +243,39 @@ var _ = Describe("The gateway reconciler", func() {
 		Expect(admitsOnSharedListener(filters, second.TechnicalID(), office)).To(BeTrue(), "a shoot whose Extension is deleted leaves the slots")
 		Expect(admitsOnSharedListener(filters, first.TechnicalID(), lab)).To(BeFalse())
 
+		before := sharedFilters(ctx, c, ingressNamespace)
 		firstExtension.Finalizers = []string{"extensions.gardener.cloud/acl"}
 		Expect(c.Update(ctx, firstExtension)).To(Succeed())
 		Expect(c.Delete(ctx, firstExtension)).To(Succeed())
+		Expect(reconcileSeed(ctx)).To(Succeed())
+		after := sharedFilters(ctx, c, ingressNamespace)
+		// Removing the slots would change the gateway's shared listeners and drain every tunnel on them.
+		Expect(after[envoyfilter.SharedFiltersName]).To(Equal(before[envoyfilter.SharedFiltersName]))
+		Expect(admitsOnSharedListener(after, first.TechnicalID(), lab)).To(BeTrue(), "empty slots admit everything")
+	})
+
+	It("gives every ingress gateway its slots before its first ACL shoot, and removes them with the gateway", func(ctx context.Context) {
+		Expect(reconcileSeed(ctx)).To(Succeed())
+		empty := sharedFilters(ctx, c, ingressNamespace)
+		Expect(empty).To(HaveKey(envoyfilter.SharedFiltersName))
+		Expect(empty).To(HaveLen(1 + 2*len(envoyfilter.SharedSlots())))
+		Expect(admitsOnSharedListener(empty, first.TechnicalID(), lab)).To(BeTrue())
+
+		enforced(ctx, first)
+		Expect(reconcileSeed(ctx)).To(Succeed())
+		withShoot := sharedFilters(ctx, c, ingressNamespace)
+		Expect(withShoot[envoyfilter.SharedFiltersName]).To(Equal(empty[envoyfilter.SharedFiltersName]), "the first ACL shoot changes only the slots' configurations")
+		Expect(admitsOnSharedListener(withShoot, first.TechnicalID(), lab)).To(BeFalse())
+
+		deployments := &appsv1.DeploymentList{}
+		Expect(c.List(ctx, deployments, client.InNamespace(ingressNamespace))).To(Succeed())
+		Expect(deployments.Items).NotTo(BeEmpty())
+		for i := range deployments.Items {
+			Expect(c.Delete(ctx, &deployments.Items[i])).To(Succeed())
+		}
+		// The shoot's Gateway now has no ingress gateway: its input cannot be computed, so its gateways are held
+		// until it is gone too.
+		Expect(c.Delete(ctx, &extensionsv1alpha1.Extension{ObjectMeta: metav1.ObjectMeta{Namespace: first.TechnicalID(), Name: "acl"}})).To(Succeed())
 		Expect(reconcileSeed(ctx)).To(Succeed())
 		Expect(sharedFilters(ctx, c, ingressNamespace)).To(BeNil())
 	})

@@ -12,6 +12,7 @@ import (
 	extensionsv1alpha1helper "github.com/gardener/gardener/pkg/api/extensions/v1alpha1/helper"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/go-logr/logr"
+	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -20,7 +21,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
-// sharedPlan is the shared configuration of every ingress gateway that serves an ACL shoot.
+// sharedPlan is the shared configuration of every ingress gateway of the seed.
 type sharedPlan struct {
 	// gateways are the configurations to deploy, by ingress namespace.
 	gateways envoyfilter.SharedGateways
@@ -39,8 +40,10 @@ func (p sharedPlan) deployable(namespace string) bool {
 }
 
 // planShared computes, with the actuator's function (readShootInput), every ACL shoot's admitted sources and the
-// ingress gateways that serve it, and groups the shoots by ingress namespace. Extensions that are being deleted or
-// migrated away leave the shared configuration. A shoot whose input cannot be computed (invalid rules, a missing
+// ingress gateways that serve it, and groups the shoots by ingress namespace. Every ingress gateway of the seed is in
+// the plan, with or without ACL shoots (exposure.IngressGateways): its shared listeners keep the slots when its first
+// ACL shoot comes and its last one goes, so neither changes a listener. Extensions that are being deleted leave the
+// shared configuration. A shoot whose input cannot be computed (invalid rules, a missing
 // Cluster, a Gateway without ingress gateway) is left out if the actuator never enforced anything for it (no provider
 // status); otherwise its ingress gateways are held (sharedPlan.held), so that they keep enforcing what they enforced
 // before, as the actuator keeps its previous filters.
@@ -50,6 +53,13 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 		return sharedPlan{}, fmt.Errorf("failed to list Extensions: %w", err)
 	}
 	plan := sharedPlan{gateways: envoyfilter.SharedGateways{}, held: sets.New[string]()}
+	deployments := &appsv1.DeploymentList{}
+	if err := reader.List(ctx, deployments, client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}); err != nil {
+		return sharedPlan{}, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
+	}
+	for _, gateway := range exposure.IngressGateways(deployments.Items) {
+		plan.gateways.AddGateway(gateway)
+	}
 	var retry []error
 	for i := range extensions.Items {
 		ex := &extensions.Items[i]

@@ -56,7 +56,7 @@ var _ = Describe("Lockout safety", func() {
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(always.EgressUnknown).To(BeFalse())
-		filters, err := envoyfilter.RenderSeed(envoyfilter.Input{
+		filters, err := envoyfilter.RenderSeed(nil, envoyfilter.Input{
 			TechnicalID: "shoot--dev--safe", Policy: result.Policy, AlwaysAllowed: always.Prefixes,
 			Gateways: []envoyfilter.Gateway{{Namespace: "istio-ingress", Labels: map[string]string{"app": "gw"}, Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.safe.example.com")}},
 		})

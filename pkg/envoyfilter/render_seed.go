@@ -29,22 +29,28 @@ func SharedShootOf(input Input) SharedShoot {
 	return SharedShoot{TechnicalID: input.TechnicalID, PrincipalType: input.Policy.Type, Allowed: AllowedPrefixes(input)}
 }
 
-// Add puts a shoot on the ingress gateways that serve it. A gateway's workload selector is the labels all of its
-// shoots' Gateways select it by (gardener gives them the same selector), so the shared filters reach every proxy any
-// of them reaches.
+// AddGateway puts an ingress gateway into the set, with or without shoots, and returns its entry. Its workload
+// selector is the labels every addition selects it by (gardener gives the gateway's Deployment and its shoots'
+// Gateways the same selector), so the shared filters reach every proxy any of them reaches.
+func (g SharedGateways) AddGateway(gateway Gateway) *SharedGateway {
+	shared, ok := g[gateway.Namespace]
+	if !ok {
+		shared = &SharedGateway{Gateway: Gateway{Namespace: gateway.Namespace, Labels: maps.Clone(gateway.Labels)}}
+		g[gateway.Namespace] = shared
+	}
+	maps.DeleteFunc(shared.Gateway.Labels, func(key, value string) bool {
+		other, ok := gateway.Labels[key]
+		return !ok || other != value
+	})
+	shared.Gateway.LegacyVPNListenerPort = max(shared.Gateway.LegacyVPNListenerPort, gateway.LegacyVPNListenerPort)
+	return shared
+}
+
+// Add puts a shoot on the ingress gateways that serve it.
 func (g SharedGateways) Add(input Input) {
 	shoot := SharedShootOf(input)
 	for _, gateway := range input.Gateways {
-		shared, ok := g[gateway.Namespace]
-		if !ok {
-			shared = &SharedGateway{Gateway: Gateway{Namespace: gateway.Namespace, Labels: maps.Clone(gateway.Labels)}}
-			g[gateway.Namespace] = shared
-		}
-		maps.DeleteFunc(shared.Gateway.Labels, func(key, value string) bool {
-			other, ok := gateway.Labels[key]
-			return !ok || other != value
-		})
-		shared.Gateway.LegacyVPNListenerPort = max(shared.Gateway.LegacyVPNListenerPort, gateway.LegacyVPNListenerPort)
+		shared := g.AddGateway(gateway)
 		shared.Shoots = append(shared.Shoots, shoot)
 	}
 }
@@ -71,12 +77,16 @@ func (g SharedGateways) Render() ([]*istionetworkingv1alpha3.EnvoyFilter, error)
 	return filters, nil
 }
 
-// RenderSeed returns every EnvoyFilter the controller deploys on a seed that holds just the given ACL shoots, once
-// the seed has switched to the shared slots: each shoot's own (Render) and the shared
-// listeners' of every gateway that serves one of them (RenderShared), sorted by namespace and name.
-func RenderSeed(inputs ...Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
+// RenderSeed returns every EnvoyFilter the controller deploys on a seed with the given ingress gateways that holds
+// just the given ACL shoots, once the seed has switched to the shared slots: each shoot's own (Render) and the shared
+// listeners' (RenderShared) of every gateway, and of every gateway that serves one of the shoots, sorted by namespace
+// and name.
+func RenderSeed(gateways []Gateway, inputs ...Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	var filters []*istionetworkingv1alpha3.EnvoyFilter
 	shared := SharedGateways{}
+	for _, gateway := range gateways {
+		shared.AddGateway(gateway)
+	}
 	for _, input := range inputs {
 		own, err := Render(input)
 		if err != nil {

@@ -87,7 +87,7 @@ func switchingLayout(inputs []envoyfilter.Input) []*istionetworkingv1alpha3.Envo
 
 // slotsLayout is RenderSeed: the shoots' own filters and the shared slots.
 func slotsLayout(inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
-	filters, err := envoyfilter.RenderSeed(inputs...)
+	filters, err := envoyfilter.RenderSeed(nil, inputs...)
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 	return filters
 }

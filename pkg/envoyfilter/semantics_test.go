@@ -39,7 +39,7 @@ var _ = Describe("What the rendered filters admit", func() {
 				}},
 				SharedSNIHosts: []string{"gu-dev--prop.ingress.seed.example.com", "p-dev--prop.ingress.seed.example.com"},
 			}
-			filters, err := envoyfilter.RenderSeed(input)
+			filters, err := envoyfilter.RenderSeed(nil, input)
 			Expect(err).NotTo(HaveOccurred())
 			admitted := envoyfilter.AllowedPrefixes(input)
 

@@ -6,6 +6,7 @@ package exposure_test
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
@@ -379,5 +380,26 @@ var _ = Describe("ReadAlwaysAllowed", func() {
 	It("fails on a malformed CIDR in any source, naming the source", func() {
 		_, err := exposure.ReadAlwaysAllowed(exposure.Sources{Seed: seed, Additional: []string{"10.0.0.0/8", "ten/8"}})
 		Expect(err).To(MatchError(ContainSubstring(`failed to read the additional allowed CIDRs: "ten/8" is not a CIDR`)))
+	})
+})
+
+var _ = Describe("IngressGateways", func() {
+	It("gives every ingress gateway Deployment, by the labels it selects its proxies by, with its legacy VPN port", func() {
+		withSelector := func(deployment appsv1.Deployment) appsv1.Deployment {
+			deployment.Spec.Selector = &metav1.LabelSelector{MatchLabels: deployment.Spec.Template.Labels}
+			return deployment
+		}
+		zonal := withSelector(ingressDeployment("istio-ingress--zone--b", zonalLabels, 9443, 8443))
+		byDefault := withSelector(ingressDeployment("istio-ingress", defaultLabels, 9443, 8443, 8132))
+		// A proxy pod label the Deployment does not select by stays out of the selector.
+		byDefault.Spec.Template.Labels = maps.Clone(defaultLabels)
+		byDefault.Spec.Template.Labels["service.istio.io/canonical-name"] = "istio-ingressgateway"
+		withoutSelector := ingressDeployment("istio-ingress--zone--c", zonalLabels, 9443)
+		other := withSelector(ingressDeployment("garden", map[string]string{"app": "nginx"}, 443))
+
+		Expect(exposure.IngressGateways([]appsv1.Deployment{zonal, byDefault, withoutSelector, other})).To(Equal([]envoyfilter.Gateway{
+			{Namespace: "istio-ingress", Labels: defaultLabels, LegacyVPNListenerPort: 8132},
+			{Namespace: "istio-ingress--zone--b", Labels: zonalLabels},
+		}))
 	})
 })

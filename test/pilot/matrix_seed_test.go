@@ -196,7 +196,13 @@ func (s *seedUnderTest) generate() {
 		}
 	}
 	s.shared = nil
-	for _, filter := range renderLayout(s.layout, inputs) {
+	var deployments []appsv1.Deployment
+	for _, obj := range s.istio {
+		if deployment, ok := obj.(*appsv1.Deployment); ok {
+			deployments = append(deployments, *deployment)
+		}
+	}
+	for _, filter := range renderLayout(s.layout, exposure.IngressGateways(deployments), inputs) {
 		if owner, ok := owners[filter.Name]; ok {
 			owner.filters = append(owner.filters, filter)
 			continue
@@ -226,16 +232,20 @@ func (s *seedUnderTest) generate() {
 	}
 }
 
-// renderLayout renders the EnvoyFilters of the ACL shoots in a layout: RenderSeed once switched; before, each shoot's
-// Render with InlineSharedListeners on every gateway, and while switching, those and RenderShared's slots.
-func renderLayout(layout sharedLayout, inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
+// renderLayout renders the EnvoyFilters of the ACL shoots in a layout: RenderSeed, with the slots on every ingress
+// gateway of the seed, once switched; before, each shoot's Render with InlineSharedListeners on every gateway, and
+// while switching, those and RenderShared's slots.
+func renderLayout(layout sharedLayout, gateways []envoyfilter.Gateway, inputs []envoyfilter.Input) []*istionetworkingv1alpha3.EnvoyFilter {
 	if layout == slotsOnly {
-		filters, err := envoyfilter.RenderSeed(inputs...)
+		filters, err := envoyfilter.RenderSeed(gateways, inputs...)
 		Expect(err).NotTo(HaveOccurred())
 		return filters
 	}
 	var filters []*istionetworkingv1alpha3.EnvoyFilter
 	shared := envoyfilter.SharedGateways{}
+	for _, gateway := range gateways {
+		shared.AddGateway(gateway)
+	}
 	for _, input := range inputs {
 		inline := input
 		inline.Gateways = slices.Clone(input.Gateways)

@@ -233,10 +233,10 @@ func expectPatchesLandOnce(s *seedUnderTest, shoot *shootUnderTest) {
 	}
 }
 
-// expectSlotsLandOnce checks, on every gateway of the seed, the shared listeners' filters in the seed's layout: on a
-// gateway that serves an ACL shoot, every slot filter of RenderShared once, in the order of envoyfilter.SharedSlots,
-// each enforcing the match tree pilot sends by ECDS (no slot in the inline layout), and one inline filter per ACL
-// shoot the gateway serves before the switch (none once switched); on any other gateway no RBAC filter at all.
+// expectSlotsLandOnce checks, on every gateway of the seed, the shared listeners' filters in the seed's layout: every
+// slot filter of RenderShared once, in the order of envoyfilter.SharedSlots, each enforcing the match tree pilot sends
+// by ECDS, whether or not the gateway serves an ACL shoot (no slot in the inline layout), and one inline filter per ACL
+// shoot the gateway serves before the switch (none once switched).
 func expectSlotsLandOnce(s *seedUnderTest) {
 	for _, gateway := range s.gateways {
 		config := s.configs[gateway.Namespace]
@@ -265,7 +265,7 @@ func expectSlotsLandOnce(s *seedUnderTest) {
 					inline++
 				}
 			}
-			if served > 0 && s.layout != inlineOnly {
+			if s.layout != inlineOnly {
 				for _, slot := range envoyfilter.SharedSlots() {
 					wantSlots = append(wantSlots, envoyfilter.SharedFilterName(listener.port, slot))
 				}

@@ -92,6 +92,18 @@ var _ = Describe("Changes of admitted sources and of ACL shoots on a seed of gar
 		expectSemantics(created)
 	})
 
+	It("changes only the shoot's own SNI chains when a gateway gets its first ACL shoot or loses its last", func() {
+		// The protected shoot's kube-apiserver is the only ACL shoot on the zone-b gateway: without its ACL that gateway
+		// serves no ACL shoot, and its shared listeners must carry the same (empty) slots all the same.
+		withACL := buildSeed(seed, scenario{seed: seed, protected: gardenerseed.Shoot{Zone: "b"}}.matrixShoots()...)
+		withoutACL := withACL.withShoot(protected, "", nil)
+
+		Expect(expectOnlyOwnChainsChanged(withACL, withoutACL, protected)).To(BeNumerically(">", 0), "the shoot's chains lose its filter")
+		Expect(expectSlotChanges(withACL, withoutACL, protected)).To(BeNumerically(">", 0), "its rules leave the slots by ECDS")
+		expectSemantics(withoutACL)
+		Expect(expectOnlyOwnChainsChanged(withoutACL, withACL, protected)).To(BeNumerically(">", 0), "and get it back")
+	})
+
 	It("changes only the shoot's own SNI chains when an ACL is deleted, back to the listeners before it was created", func() {
 		Expect(created).NotTo(BeNil(), "the creation spec ran")
 		deleted := created.withShoot(open, "", nil)

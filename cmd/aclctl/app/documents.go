@@ -196,7 +196,7 @@ type inputSet struct {
 	seed            *gardencorev1beta1.Seed
 	infrastructures []*extensionsv1alpha1.Infrastructure
 	shootInfo       *corev1.ConfigMap
-	exposure       exposure.Objects
+	exposure        exposure.Objects
 	// skipped lists the documents of kinds aclctl does not use.
 	skipped []string
 }

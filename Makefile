@@ -52,8 +52,11 @@ envtest-assets:
 test: build test-unit test-pilot fuzz-short test-integration
 
 .PHONY: test-unit
+# The semantics suites of pkg/envoyfilter evaluate every request against the 64 slot filters of a shared listener;
+# under the race detector on two cores they take minutes, more than go test's default limit of 10 per package allows
+# for safely.
 test-unit:
-	go test -race -count=1 $(UNIT_PACKAGES)
+	go test -race -count=1 -timeout 30m $(UNIT_PACKAGES)
 
 # test/pilot is a nested module: istio's pilot generates what a seed's ingress gateways receive, offline.
 .PHONY: test-pilot

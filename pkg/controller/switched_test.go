@@ -62,7 +62,8 @@ var _ = Describe("The actuator on the shared listeners", func() {
 
 		managedResource := &resourcesv1alpha1.ManagedResource{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: extensionNamespace, Name: aclcontroller.SharedManagedResourceName(ingressNamespace)}, managedResource)).To(Succeed())
-		// What gardener-resource-manager writes once it applied every object: their references.
+		// What gardener-resource-manager writes once it applied every object, their references and the condition
+		// (updateManagedResourceStatus in pkg/resourcemanager/controller/managedresource/reconciler.go, gardener v1.150.0).
 		applied := func(names ...string) {
 			managedResource.Status.Resources = nil
 			for _, name := range names {

@@ -66,9 +66,10 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 		}
 	}
 
-	deployed := &resourcesv1alpha1.ManagedResourceList{}
-	if err := r.client.List(ctx, deployed, client.InNamespace(r.namespace), client.HasLabels{SharedIngressNamespaceLabel}); err != nil {
-		errs = append(errs, fmt.Errorf("failed to list the shared ManagedResources: %w", err))
+	deployed, err := sharedManagedResources(ctx, r.client, r.namespace)
+	if err != nil {
+		errs = append(errs, err)
+		deployed = &resourcesv1alpha1.ManagedResourceList{}
 	}
 	for _, managedResource := range deployed.Items {
 		namespace := managedResource.Labels[SharedIngressNamespaceLabel]

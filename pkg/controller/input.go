@@ -125,11 +125,11 @@ func exposureObjects(ctx context.Context, reader client.Reader, namespace string
 	objects.Ingresses = ingressList.Items
 
 	ingressGateways := client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}
-	deploymentList := &appsv1.DeploymentList{}
-	if err := reader.List(ctx, deploymentList, ingressGateways); err != nil {
-		return exposure.Objects{}, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
+	deployments, err := ingressGatewayDeployments(ctx, reader)
+	if err != nil {
+		return exposure.Objects{}, err
 	}
-	objects.IngressDeployments = deploymentList.Items
+	objects.IngressDeployments = deployments
 	serviceList := &corev1.ServiceList{}
 	if err := reader.List(ctx, serviceList, ingressGateways); err != nil {
 		return exposure.Objects{}, fmt.Errorf("failed to list istio ingress gateway Services: %w", err)
@@ -141,4 +141,13 @@ func exposureObjects(ctx context.Context, reader client.Reader, namespace string
 	}
 	objects.IngressEnvoyFilters = envoyFilterList.Items
 	return objects, nil
+}
+
+// ingressGatewayDeployments lists the Deployments of the seed's istio ingress gateways.
+func ingressGatewayDeployments(ctx context.Context, reader client.Reader) ([]appsv1.Deployment, error) {
+	list := &appsv1.DeploymentList{}
+	if err := reader.List(ctx, list, client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}); err != nil {
+		return nil, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
+	}
+	return list.Items, nil
 }

@@ -12,7 +12,6 @@ import (
 	extensionsv1alpha1helper "github.com/gardener/gardener/pkg/api/extensions/v1alpha1/helper"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/go-logr/logr"
-	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -53,11 +52,11 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 		return sharedPlan{}, fmt.Errorf("failed to list Extensions: %w", err)
 	}
 	plan := sharedPlan{gateways: envoyfilter.SharedGateways{}, held: sets.New[string]()}
-	deployments := &appsv1.DeploymentList{}
-	if err := reader.List(ctx, deployments, client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}); err != nil {
-		return sharedPlan{}, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
+	deployments, err := ingressGatewayDeployments(ctx, reader)
+	if err != nil {
+		return sharedPlan{}, err
 	}
-	for _, gateway := range exposure.IngressGateways(deployments.Items) {
+	for _, gateway := range exposure.IngressGateways(deployments) {
 		plan.gateways.AddGateway(gateway)
 	}
 	var retry []error

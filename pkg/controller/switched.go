@@ -25,9 +25,9 @@ func switchedGateways(ctx context.Context, reader client.Reader, namespace strin
 	if namespace == "" {
 		return switched, nil
 	}
-	deployed := &resourcesv1alpha1.ManagedResourceList{}
-	if err := reader.List(ctx, deployed, client.InNamespace(namespace), client.HasLabels{SharedIngressNamespaceLabel}); err != nil {
-		return nil, fmt.Errorf("failed to list the shared ManagedResources: %w", err)
+	deployed, err := sharedManagedResources(ctx, reader, namespace)
+	if err != nil {
+		return nil, err
 	}
 	for i := range deployed.Items {
 		if sharedFiltersApplied(&deployed.Items[i]) {
@@ -39,8 +39,8 @@ func switchedGateways(ctx context.Context, reader client.Reader, namespace strin
 
 // sharedFiltersApplied tells whether a shared ManagedResource's EnvoyFilters are in place: gardener-resource-manager
 // lists the objects of a ManagedResource in its status only after it applied all of them (a failed apply updates
-// only the conditions: pkg/resourcemanager/controller/managedresource/reconciler.go, gardener v1.150.0), so the insertion object envoyfilter.SharedFiltersName in the status means the slot filters
-// and their configurations exist. A ManagedResource being deleted switches nothing: its objects are about to go.
+// only the conditions: pkg/resourcemanager/controller/managedresource/reconciler.go, gardener v1.150.0), so the
+// insertion object envoyfilter.SharedFiltersName in the status means the slot filters and their configurations exist. A ManagedResource being deleted switches nothing: its objects are about to go.
 func sharedFiltersApplied(managedResource *resourcesv1alpha1.ManagedResource) bool {
 	namespace, shared := managedResource.Labels[SharedIngressNamespaceLabel]
 	if !shared || managedResource.DeletionTimestamp != nil {
@@ -52,6 +52,15 @@ func sharedFiltersApplied(managedResource *resourcesv1alpha1.ManagedResource) bo
 		}
 	}
 	return false
+}
+
+// sharedManagedResources lists the shared ManagedResources the gateway reconciler keeps in namespace.
+func sharedManagedResources(ctx context.Context, reader client.Reader, namespace string) (*resourcesv1alpha1.ManagedResourceList, error) {
+	deployed := &resourcesv1alpha1.ManagedResourceList{}
+	if err := reader.List(ctx, deployed, client.InNamespace(namespace), client.HasLabels{SharedIngressNamespaceLabel}); err != nil {
+		return nil, fmt.Errorf("failed to list the shared ManagedResources: %w", err)
+	}
+	return deployed, nil
 }
 
 // asManagedResource returns the ManagedResource of a watch event, or an empty one for any other object.

@@ -82,6 +82,9 @@ func Run(ctx context.Context, options *Options) error {
 	}); err != nil {
 		return fmt.Errorf("failed to add the gateway reconciler: %w", err)
 	}
+	if err := aclcontroller.AddOrphanReconcilerToManager(mgr); err != nil {
+		return fmt.Errorf("failed to add the orphan reconciler: %w", err)
+	}
 	if err := healthcheck.AddToManager(mgr, controllerOptions, options.ACL.HealthCheckSyncPeriod); err != nil {
 		return fmt.Errorf("failed to add the health check controller: %w", err)
 	}

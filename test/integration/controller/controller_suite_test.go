@@ -49,7 +49,7 @@ var _ = BeforeSuite(func(ctx context.Context) {
 
 	c = seed.Client
 
-	By("Starting the ACL controller, its gateway reconciler and gardener-resource-manager's ManagedResource controller")
+	By("Starting the ACL controller, its gateway and orphan reconcilers and gardener-resource-manager's ManagedResource controller")
 	mgr, err := testenv.NewSeedManager(seed.Config)
 	Expect(err).NotTo(HaveOccurred())
 	mgrClient = mgr.GetClient()
@@ -63,6 +63,7 @@ var _ = BeforeSuite(func(ctx context.Context) {
 		Config:   controllerConfig,
 		Debounce: 200 * time.Millisecond,
 	})).To(Succeed())
+	Expect(aclcontroller.AddOrphanReconcilerToManager(mgr)).To(Succeed())
 	Expect(testenv.CreateSeedIngress(ctx, c, seedLayout)).To(Succeed())
 	stopManager := testenv.RunManager(mgr)
 	DeferCleanup(func() { Expect(stopManager()).To(Succeed()) })

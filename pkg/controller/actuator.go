@@ -19,16 +19,21 @@ import (
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
 // deleteTimeout bounds the wait for gardener-resource-manager to remove a shoot's EnvoyFilters.
 const deleteTimeout = 2 * time.Minute
+
+// aclStatusKind is the kind of the provider status the actuator writes, registered in the acl API group.
+const aclStatusKind = "ACLStatus"
 
 type actuator struct {
 	client   client.Client
@@ -39,26 +44,6 @@ type actuator struct {
 // NewActuator returns the actuator of Extension resources of type acl.
 func NewActuator(c client.Client, recorder events.EventRecorder, config Config) extension.Actuator {
 	return &actuator{client: c, recorder: recorder, config: config}
-}
-
-// ProviderStatus is what the controller reports in the Extension's status.providerStatus.
-type ProviderStatus struct {
-	// IPv4Prefixes and IPv6Prefixes count the prefixes the rules compile to, before the always-allowed sources are added.
-	IPv4Prefixes int `json:"ipv4Prefixes"`
-	// IPv6Prefixes counts the compiled IPv6 prefixes.
-	IPv6Prefixes int `json:"ipv6Prefixes"`
-	// Hash identifies the effective rule set: equal hashes mean the same allowed sources.
-	Hash string `json:"hash"`
-	// EgressUnknown is set when the shoot has workers but no egress CIDRs are known, so its nodes reach the control
-	// plane only if the rules allow them.
-	EgressUnknown bool `json:"egressUnknown,omitempty"`
-	// ClientAddressesHidden lists the namespaces of ingress gateways that serve the shoot but cannot see client
-	// addresses: their load balancer replaces them with seed node addresses, which are always admitted, so the rules
-	// do not restrict clients that come through them.
-	ClientAddressesHidden []string `json:"clientAddressesHidden,omitempty"`
-	// Warnings are the findings about the rules ("<field path>: <message>", as the webhook returns them), e.g. entries
-	// that are enforced other than written because the webhook admitted them before it refused such entries.
-	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Reconcile renders the shoot's EnvoyFilters and deploys them through a seed ManagedResource.
@@ -123,7 +108,10 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	recordRenderedPrefixes(ex.Namespace, input)
 	recordClientAddressesHidden(ex.Namespace, found)
 
-	return a.updateProviderStatus(ctx, ex, ProviderStatus{
+	// The status is encoded with encoding/json, which writes apiVersion and kind only as set here, so that clients can
+	// decode it with the acl API's scheme.
+	return a.updateProviderStatus(ctx, ex, &aclv1alpha1.ACLStatus{
+		TypeMeta:              metav1.TypeMeta{APIVersion: aclv1alpha1.SchemeGroupVersion.String(), Kind: aclStatusKind},
 		IPv4Prefixes:          len(validated.Policy.IPv4),
 		IPv6Prefixes:          len(validated.Policy.IPv6),
 		Hash:                  validated.Policy.Hash(),
@@ -136,7 +124,7 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 // updateProviderStatus writes the provider status only when it changed, so that a reconcile that changes nothing
 // sends no request. The stored status is compared as a JSON value, not as bytes: the API server returns it with its
 // keys sorted, not in the order the controller wrote them.
-func (a *actuator) updateProviderStatus(ctx context.Context, ex *extensionsv1alpha1.Extension, status ProviderStatus) error {
+func (a *actuator) updateProviderStatus(ctx context.Context, ex *extensionsv1alpha1.Extension, status *aclv1alpha1.ACLStatus) error {
 	raw, err := json.Marshal(status)
 	if err != nil {
 		return fmt.Errorf("failed to encode the provider status: %w", err)

@@ -5,5 +5,5 @@
 // +k8s:deepcopy-gen=package
 // +groupName=acl.extensions.gardener.cloud
 
-// Package acl is the internal version of the ACL extension's providerConfig API.
+// Package acl is the internal version of the ACL extension's API: its providerConfig and providerStatus.
 package acl

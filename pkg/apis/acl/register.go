@@ -9,7 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-// GroupName is the API group of the ACL extension's providerConfig.
+// GroupName is the API group of the ACL extension's providerConfig and providerStatus.
 const GroupName = "acl.extensions.gardener.cloud"
 
 // SchemeGroupVersion is the group version of the internal API.
@@ -33,6 +33,6 @@ func Resource(resource string) schema.GroupResource {
 }
 
 func addKnownTypes(scheme *runtime.Scheme) error {
-	scheme.AddKnownTypes(SchemeGroupVersion, &ACLConfig{})
+	scheme.AddKnownTypes(SchemeGroupVersion, &ACLConfig{}, &ACLStatus{})
 	return nil
 }

@@ -20,6 +20,27 @@ type ACLConfig struct {
 	Rules []Rule
 }
 
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+
+// ACLStatus is what the controller reports in the status.providerStatus of a shoot's Extension of type acl.
+type ACLStatus struct {
+	metav1.TypeMeta
+
+	// IPv4Prefixes counts the IPv4 prefixes the rules compile to, before the always-allowed sources are added.
+	IPv4Prefixes int
+	// IPv6Prefixes counts the IPv6 prefixes the rules compile to.
+	IPv6Prefixes int
+	// Hash identifies the effective rule set: equal hashes mean the same allowed sources.
+	Hash string
+	// EgressUnknown is set when the shoot has workers but no egress CIDRs are known.
+	EgressUnknown bool
+	// ClientAddressesHidden lists the namespaces of ingress gateways that serve the shoot but cannot see client
+	// addresses, so the rules do not restrict clients that come through them.
+	ClientAddressesHidden []string
+	// Warnings are the findings about the rules ("<field path>: <message>").
+	Warnings []string
+}
+
 // Rule allows or denies a list of CIDRs.
 type Rule struct {
 	// Action is ALLOW or DENY.

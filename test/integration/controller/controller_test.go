@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
@@ -143,7 +144,7 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 			g.Expect(extension.Status.LastOperation).NotTo(BeNil())
 			g.Expect(extension.Status.LastOperation.State).To(Equal(gardencorev1beta1.LastOperationStateSucceeded))
 			g.Expect(extension.Status.ProviderStatus).NotTo(BeNil())
-			status := aclcontroller.ProviderStatus{}
+			status := aclv1alpha1.ACLStatus{}
 			g.Expect(json.Unmarshal(extension.Status.ProviderStatus.Raw, &status)).To(Succeed())
 			g.Expect(status.IPv4Prefixes).To(Equal(1))
 			g.Expect(status.IPv6Prefixes).To(Equal(1))

@@ -34,6 +34,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/admission/validator"
+	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
@@ -233,7 +234,7 @@ var _ = Describe("Taking over shoots of the existing ACL extension", func() {
 
 			By("Checking the warnings in the Extension's status")
 			Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
-			status := aclcontroller.ProviderStatus{}
+			status := aclv1alpha1.ACLStatus{}
 			Expect(json.Unmarshal(extension.Status.ProviderStatus.Raw, &status)).To(Succeed())
 			for _, fragment := range t.warnings {
 				Expect(status.Warnings).To(ContainElement(ContainSubstring(fragment)))

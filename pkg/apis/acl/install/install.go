@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 
-// Package install registers every version of the ACL providerConfig API in a scheme.
+// Package install registers every version of the ACL extension's API (providerConfig and providerStatus) in a scheme.
 package install
 
 import (

@@ -7,5 +7,5 @@
 // +k8s:defaulter-gen=TypeMeta
 // +groupName=acl.extensions.gardener.cloud
 
-// Package v1alpha1 is the v1alpha1 version of the ACL extension's providerConfig API.
+// Package v1alpha1 is the v1alpha1 version of the ACL extension's API: its providerConfig and providerStatus.
 package v1alpha1

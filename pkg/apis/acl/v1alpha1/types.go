@@ -26,6 +26,34 @@ type ACLConfig struct {
 	Rules []Rule `json:"rules"`
 }
 
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+
+// ACLStatus is what the controller reports in the status.providerStatus of a shoot's Extension of type acl. It is typed
+// like the providerConfig, so that clients can tell its version as for any other extension's status.
+type ACLStatus struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// IPv4Prefixes counts the IPv4 prefixes the rules compile to, before the always-allowed sources are added.
+	IPv4Prefixes int `json:"ipv4Prefixes"`
+	// IPv6Prefixes counts the IPv6 prefixes the rules compile to.
+	IPv6Prefixes int `json:"ipv6Prefixes"`
+	// Hash identifies the effective rule set: equal hashes mean the same allowed sources.
+	Hash string `json:"hash"`
+	// EgressUnknown is set when the shoot has workers but no egress CIDRs are known, so its nodes reach the control
+	// plane only if the rules allow them.
+	// +optional
+	EgressUnknown bool `json:"egressUnknown,omitempty"`
+	// ClientAddressesHidden lists the namespaces of ingress gateways that serve the shoot but cannot see client
+	// addresses: their load balancer replaces them with seed node addresses, which are always admitted, so the rules
+	// do not restrict clients that come through them.
+	// +optional
+	ClientAddressesHidden []string `json:"clientAddressesHidden,omitempty"`
+	// Warnings are the findings about the rules ("<field path>: <message>", as the webhook returns them), e.g. entries
+	// that are enforced other than written because the webhook admitted them before it refused such entries.
+	// +optional
+	Warnings []string `json:"warnings,omitempty"`
+}
+
 // Rule allows or denies a list of CIDRs.
 type Rule struct {
 	// Action is ALLOW or DENY, in any letter case.

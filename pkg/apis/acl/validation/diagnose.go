@@ -15,17 +15,6 @@ import (
 	kjson "sigs.k8s.io/json"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
-)
-
-var (
-	typedAPIVersion = v1alpha1.SchemeGroupVersion.String()
-	typedKind       = "ACLConfig"
-
-	typedFields  = []string{"apiVersion", "kind", "type", "rules"}
-	ruleFields   = []string{"action", "cidrs"}
-	legacyFields = []string{"rule"}
-	legacyRules  = []string{"action", "type", "cidrs"}
 )
 
 // diagnose walks the generic JSON document of a providerConfig that the strict decoders refused, reports every

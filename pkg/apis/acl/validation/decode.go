@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kjson "sigs.k8s.io/json"
 
@@ -19,11 +20,13 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 )
 
-var scheme = runtime.NewScheme()
-
-func init() {
+// scheme holds every version of the API with its defaults and conversions. It is built in a variable initialiser
+// rather than in init so that defaults, which needs it, is initialised after it.
+var scheme = func() *runtime.Scheme {
+	scheme := runtime.NewScheme()
 	install.Install(scheme)
-}
+	return scheme
+}()
 
 // strictDocument has every top-level field of both forms, so that one strict decoding pass reads either form and
 // Decode tells them apart by which fields are present.
@@ -40,7 +43,7 @@ type strictRule struct {
 	CIDRs  stringList `json:"cidrs"`
 }
 
-// legacyRule is the single rule of shoots created before the typed API existed.
+// legacyRule is the single rule of v1alpha1.LegacyACLConfig, with cidrs read by the fast stringList decoder.
 type legacyRule struct {
 	Action string     `json:"action"`
 	Type   string     `json:"type"`
@@ -95,7 +98,16 @@ func decodeStrict(raw []byte) (*Decoded, error) {
 		if typedFields {
 			return nil, errNotStrict
 		}
-		return &Decoded{Config: fromLegacy(document.Rule), Form: FormLegacy}, nil
+		legacy := &v1alpha1.LegacyACLConfig{Rule: &v1alpha1.LegacyRule{
+			Action: v1alpha1.Action(document.Rule.Action),
+			Type:   v1alpha1.PrincipalType(document.Rule.Type),
+			CIDRs:  document.Rule.CIDRs,
+		}}
+		config, err := toInternal(legacy.ToACLConfig())
+		if err != nil {
+			return nil, err
+		}
+		return &Decoded{Config: config, Form: FormLegacy}, nil
 	}
 	if document.APIVersion == nil || *document.APIVersion != v1alpha1.SchemeGroupVersion.String() || document.Kind == nil || *document.Kind != typedKind {
 		return nil, errNotStrict
@@ -111,24 +123,32 @@ func decodeStrict(raw []byte) (*Decoded, error) {
 			versioned.Rules[i] = v1alpha1.Rule{Action: v1alpha1.Action(rule.Action), CIDRs: rule.CIDRs}
 		}
 	}
+	config, err := toInternal(versioned)
+	if err != nil {
+		return nil, err
+	}
+	return &Decoded{Config: config, Form: FormTyped}, nil
+}
+
+// toInternal defaults a versioned configuration and converts it into the internal version, both through the scheme:
+// the defaulting functions registered there (v1alpha1.SetDefaults_ACLConfig) are the only place that knows the
+// defaults, for both forms.
+func toInternal(versioned *v1alpha1.ACLConfig) (*acl.ACLConfig, error) {
 	scheme.Default(versioned)
 	config := &acl.ACLConfig{}
 	if err := scheme.Convert(versioned, config, nil); err != nil {
 		return nil, fmt.Errorf("failed to convert the providerConfig to the internal version: %w", err)
 	}
-	return &Decoded{Config: config, Form: FormTyped}, nil
+	return config, nil
 }
 
-func fromLegacy(rule *legacyRule) *acl.ACLConfig {
-	config := &acl.ACLConfig{
-		Type:  acl.PrincipalType(rule.Type),
-		Rules: []acl.Rule{{Action: acl.Action(rule.Action), CIDRs: rule.CIDRs}},
-	}
-	if config.Type == "" {
-		config.Type = acl.PrincipalType(v1alpha1.PrincipalTypeRemoteIP)
-	}
+// defaults is an empty configuration after defaulting: the diagnosis starts from a copy of it and overwrites the
+// fields that were written, so that a missing field has the same default as in the strict decoder.
+var defaults = func() *acl.ACLConfig {
+	config, err := toInternal(&v1alpha1.ACLConfig{})
+	utilruntime.Must(err)
 	return config
-}
+}()
 
 // normalize writes action and type in their canonical letter case when they name a valid value in any case; other
 // values stay as written so that messages quote them.

@@ -15,17 +15,6 @@ import (
 	kjson "sigs.k8s.io/json"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
-)
-
-var (
-	typedAPIVersion = v1alpha1.SchemeGroupVersion.String()
-	typedKind       = "ACLConfig"
-
-	typedFields  = []string{"apiVersion", "kind", "type", "rules"}
-	ruleFields   = []string{"action", "cidrs"}
-	legacyFields = []string{"rule"}
-	legacyRules  = []string{"action", "type", "cidrs"}
 )
 
 // diagnose walks the generic JSON document of a providerConfig that the strict decoders refused, reports every
@@ -76,8 +65,7 @@ func (w *walker) typed(object map[string]any, root *field.Path) {
 	w.constant(object, root, "apiVersion", typedAPIVersion)
 	w.constant(object, root, "kind", typedKind)
 
-	config := w.decoded.Config
-	config.Type = acl.PrincipalType(v1alpha1.PrincipalTypeRemoteIP)
+	config := w.defaulted()
 	if value, ok := object["type"]; ok {
 		config.Type = acl.PrincipalType(w.str(value, root.Child("type"), "must be a string such as remote_ip"))
 	}
@@ -107,6 +95,13 @@ func (w *walker) typed(object map[string]any, root *field.Path) {
 	}
 }
 
+// defaulted replaces the configuration read so far, which is still empty, by the scheme's defaults; the fields read
+// afterwards overwrite them, so that only missing fields keep their default.
+func (w *walker) defaulted() *acl.ACLConfig {
+	w.decoded.Config = defaults.DeepCopy()
+	return w.decoded.Config
+}
+
 // constant checks a field that must hold exactly one value.
 func (w *walker) constant(object map[string]any, root *field.Path, name, want string) {
 	value, ok := object[name]
@@ -132,8 +127,7 @@ func (w *walker) legacy(object map[string]any, root *field.Path) {
 	}
 	w.unknownFields(ruleObject, rulePath, legacyRules, "")
 
-	config := w.decoded.Config
-	config.Type = acl.PrincipalType(v1alpha1.PrincipalTypeRemoteIP)
+	config := w.defaulted()
 	if value, ok := ruleObject["type"]; ok {
 		config.Type = acl.PrincipalType(w.str(value, rulePath.Child("type"), "must be a string such as remote_ip"))
 	}

@@ -71,12 +71,13 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 		a.recorder.Eventf(ex, nil, corev1.EventTypeWarning, "ClientAddressesHidden", "Reconcile", "The ingress gateways %v cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol): their load balancer replaces them with seed node addresses, which are always admitted, so the ACL rules do not restrict clients that come through them", found.ClientAddressesHidden)
 	}
 
-	switched, err := switchedGateways(ctx, a.client, a.config.Namespace)
+	applied, err := appliedSlots(ctx, a.client, a.config.Namespace)
 	if err != nil {
 		return err
 	}
 	for i := range input.Gateways {
-		input.Gateways[i].InlineSharedListeners = !switched.Has(input.Gateways[i].Namespace)
+		gateway := &input.Gateways[i]
+		gateway.InlineSharedListeners = !applied[gateway.Namespace].HasAll(envoyfilter.SlotFilters(*gateway, input.TechnicalID)...)
 	}
 	filters, err := envoyfilter.Render(input)
 	if err != nil {

@@ -21,6 +21,6 @@ type Config struct {
 	Limits validation.Limits
 	// Namespace is the controller's own namespace, where the gateway reconciler keeps the shared ManagedResources. The
 	// actuator keeps a shoot's filters in the shared listeners of every gateway whose shared ManagedResource is not
-	// applied there (switchedGateways); without a namespace, of every gateway.
+	// applied there (appliedSlots); without a namespace, of every gateway.
 	Namespace string
 }

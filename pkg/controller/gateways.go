@@ -12,6 +12,7 @@ import (
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -87,25 +88,41 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 	return reconcile.Result{}, errors.Join(errs...)
 }
 
-// deploy writes the shared EnvoyFilters of one ingress gateway; gardener's managedresources writes nothing when the
-// content is unchanged (the secret is immutable and named by its content).
+// deploy writes the shared EnvoyFilters of one ingress gateway: one secret per group of envoyfilter.RenderSharedGroups
+// (a secret holds at most 1 MiB, all groups of a large seed together would not fit), each immutable and named by its
+// content as gardener's managedresources helpers name them, so that unchanged content writes nothing and a shoot's
+// rule change writes the secret of its shard only. gardener-resource-manager garbage-collects the secrets the
+// ManagedResource no longer references.
 func (r *gatewayReconciler) deploy(ctx context.Context, shared *envoyfilter.SharedGateway) error {
-	filters, err := shared.Render()
+	namespace := shared.Gateway.Namespace
+	groups, err := shared.RenderGroups()
 	if err != nil {
-		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: %w", shared.Gateway.Namespace, err)
+		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
 	}
-	objects := make([]client.Object, 0, len(filters))
-	for _, filter := range filters {
-		objects = append(objects, filter)
+	name := SharedManagedResourceName(namespace)
+	refs := make([]corev1.LocalObjectReference, 0, len(groups))
+	for i, group := range groups {
+		if len(group) == 0 {
+			continue
+		}
+		objects := make([]client.Object, 0, len(group))
+		for _, filter := range group {
+			objects = append(objects, filter)
+		}
+		registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
+		data, err := registry.AddAllAndSerialize(objects...)
+		if err != nil {
+			return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
+		}
+		secretName, secret := managedresources.NewSecret(r.client, r.namespace, fmt.Sprintf("%s-%d", name, i), data, true)
+		if err := secret.Reconcile(ctx); err != nil {
+			return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
+		}
+		refs = append(refs, corev1.LocalObjectReference{Name: secretName})
 	}
-	registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
-	data, err := registry.AddAllAndSerialize(objects...)
-	if err != nil {
-		return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", shared.Gateway.Namespace, err)
-	}
-	labels := map[string]string{SharedIngressNamespaceLabel: shared.Gateway.Namespace}
-	if err := managedresources.CreateForSeedWithLabels(ctx, r.client, r.namespace, SharedManagedResourceName(shared.Gateway.Namespace), false, labels, data); err != nil {
-		return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", shared.Gateway.Namespace, err)
+	labels := map[string]string{SharedIngressNamespaceLabel: namespace}
+	if err := managedresources.NewForSeed(r.client, r.namespace, name, false).WithSecretRefs(refs).WithLabels(labels).Reconcile(ctx); err != nil {
+		return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
 	}
 	return nil
 }

@@ -300,7 +300,7 @@ var _ = Describe("The gateway reconciler", func() {
 			return result
 		}
 		before := versions()
-		Expect(before).To(HaveLen(2))
+		Expect(before).To(HaveLen(1+1+envoyfilter.SharedListenerShards), "the ManagedResource and a secret per group of envoyfilter.RenderSharedGroups")
 		Expect(reconcileSeed(ctx)).To(Succeed())
 		Expect(versions()).To(Equal(before))
 	})

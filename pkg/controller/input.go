@@ -107,11 +107,11 @@ func renderInput(ctx context.Context, reader client.Reader, config Config, names
 func exposureObjects(ctx context.Context, reader client.Reader, namespace string) (exposure.Objects, error) {
 	objects := exposure.Objects{ControlPlaneNamespace: namespace}
 	for _, gatewayNamespace := range []string{namespace, v1beta1constants.GardenNamespace} {
-		gatewayList := &istionetworkingv1beta1.GatewayList{}
-		if err := reader.List(ctx, gatewayList, client.InNamespace(gatewayNamespace)); err != nil {
-			return exposure.Objects{}, fmt.Errorf("failed to list istio Gateways of namespace %s: %w", gatewayNamespace, err)
+		gateways, err := istioGateways(ctx, reader, gatewayNamespace)
+		if err != nil {
+			return exposure.Objects{}, err
 		}
-		objects.Gateways = append(objects.Gateways, gatewayList.Items...)
+		objects.Gateways = append(objects.Gateways, gateways...)
 	}
 	virtualServiceList := &istionetworkingv1beta1.VirtualServiceList{}
 	if err := reader.List(ctx, virtualServiceList, client.InNamespace(namespace)); err != nil {
@@ -148,6 +148,15 @@ func ingressGatewayDeployments(ctx context.Context, reader client.Reader) ([]app
 	list := &appsv1.DeploymentList{}
 	if err := reader.List(ctx, list, client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}); err != nil {
 		return nil, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
+	}
+	return list.Items, nil
+}
+
+// istioGateways lists the istio Gateways of a namespace.
+func istioGateways(ctx context.Context, reader client.Reader, namespace string) ([]*istionetworkingv1beta1.Gateway, error) {
+	list := &istionetworkingv1beta1.GatewayList{}
+	if err := reader.List(ctx, list, client.InNamespace(namespace)); err != nil {
+		return nil, fmt.Errorf("failed to list istio Gateways of namespace %s: %w", namespace, err)
 	}
 	return list.Items, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	extensionsv1alpha1helper "github.com/gardener/gardener/pkg/api/extensions/v1alpha1/helper"
+	v1beta1constants "github.com/gardener/gardener/pkg/apis/core/v1beta1/constants"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/util/sets"
@@ -56,7 +57,12 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 	if err != nil {
 		return sharedPlan{}, err
 	}
-	for _, gateway := range exposure.IngressGateways(deployments) {
+	// The seed's nginx observability Gateways are in the garden namespace; they give the gateways' shared SNI chains.
+	gardenGateways, err := istioGateways(ctx, reader, v1beta1constants.GardenNamespace)
+	if err != nil {
+		return sharedPlan{}, err
+	}
+	for _, gateway := range exposure.IngressGateways(deployments, gardenGateways) {
 		plan.gateways.AddGateway(gateway)
 	}
 	var retry []error

@@ -11,47 +11,45 @@ import (
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 )
 
-// switchedGateways returns the ingress namespaces whose shared listeners enforce the ACL shoots' rules through the
-// shared slot filters: gardener-resource-manager has applied their shared ManagedResource (sharedFiltersApplied). On
-// the others a shoot's own EnvoyFilter keeps its filters in the shared listeners, so that no step of switching a seed
-// to the slots, and no gateway that is new, leaves the shoot's requests there unprotected. Without a namespace for
-// the shared ManagedResources no gateway is switched.
-func switchedGateways(ctx context.Context, reader client.Reader, namespace string) (sets.Set[string], error) {
-	switched := sets.New[string]()
+// appliedSlots returns, by ingress namespace, the shared slot EnvoyFilters gardener-resource-manager has applied there
+// (appliedSharedFilters). A shoot's own EnvoyFilter keeps its filters in a gateway's shared listeners and chains until
+// all of the gateway's envoyfilter.SlotFilters for the shoot are applied, so that no step of switching a seed to the
+// slots, and no gateway or shared chain that is new, leaves the shoot's requests there unprotected. Without a
+// namespace for the shared ManagedResources nothing is applied.
+func appliedSlots(ctx context.Context, reader client.Reader, namespace string) (map[string]sets.Set[string], error) {
+	applied := map[string]sets.Set[string]{}
 	if namespace == "" {
-		return switched, nil
+		return applied, nil
 	}
 	deployed, err := sharedManagedResources(ctx, reader, namespace)
 	if err != nil {
 		return nil, err
 	}
 	for i := range deployed.Items {
-		if sharedFiltersApplied(&deployed.Items[i]) {
-			switched.Insert(deployed.Items[i].Labels[SharedIngressNamespaceLabel])
-		}
+		applied[deployed.Items[i].Labels[SharedIngressNamespaceLabel]] = appliedSharedFilters(&deployed.Items[i])
 	}
-	return switched, nil
+	return applied, nil
 }
 
-// sharedFiltersApplied tells whether a shared ManagedResource's EnvoyFilters are in place: gardener-resource-manager
-// lists the objects of a ManagedResource in its status only after it applied all of them (a failed apply updates
-// only the conditions: pkg/resourcemanager/controller/managedresource/reconciler.go, gardener v1.150.0), so the
-// insertion object envoyfilter.SharedFiltersName in the status means the slot filters and their configurations exist. A ManagedResource being deleted switches nothing: its objects are about to go.
-func sharedFiltersApplied(managedResource *resourcesv1alpha1.ManagedResource) bool {
+// appliedSharedFilters returns the names of the EnvoyFilters a shared ManagedResource has put in place:
+// gardener-resource-manager lists the objects of a ManagedResource in its status only after it applied all of them (a
+// failed apply updates only the conditions: pkg/resourcemanager/controller/managedresource/reconciler.go, gardener
+// v1.150.0), so a name in the status means that filter and everything applied with it exist. A ManagedResource being
+// deleted has none: its objects are about to go.
+func appliedSharedFilters(managedResource *resourcesv1alpha1.ManagedResource) sets.Set[string] {
+	applied := sets.New[string]()
 	namespace, shared := managedResource.Labels[SharedIngressNamespaceLabel]
 	if !shared || managedResource.DeletionTimestamp != nil {
-		return false
+		return applied
 	}
 	for _, resource := range managedResource.Status.Resources {
-		if resource.Kind == "EnvoyFilter" && resource.Namespace == namespace && resource.Name == envoyfilter.SharedFiltersName {
-			return true
+		if resource.Kind == "EnvoyFilter" && resource.Namespace == namespace {
+			applied.Insert(resource.Name)
 		}
 	}
-	return false
+	return applied
 }
 
 // sharedManagedResources lists the shared ManagedResources the gateway reconciler keeps in namespace.

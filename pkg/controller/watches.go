@@ -104,15 +104,15 @@ func watches(mgr manager.Manager, namespace string) extensionscontroller.WatchBu
 		},
 		func(c controller.Controller) error {
 			// Once a gateway's shared slot filters are applied, every shoot's own EnvoyFilter drops its filters from
-			// that gateway's shared listeners, and takes them back when the slots go; all shoots at once, so that
+			// that gateway's shared listeners and chains, and takes them back when the slots go; all shoots at once, so that
 			// istiod's push debounce makes one listener change of the whole switch, not one per shoot.
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &resourcesv1alpha1.ManagedResource{}, everyShoot, predicate.Funcs{
 				CreateFunc: func(e event.CreateEvent) bool {
-					return e.Object.GetNamespace() == namespace && sharedFiltersApplied(asManagedResource(e.Object))
+					return e.Object.GetNamespace() == namespace && appliedSharedFilters(asManagedResource(e.Object)).Len() > 0
 				},
 				UpdateFunc: func(e event.UpdateEvent) bool {
 					return e.ObjectNew.GetNamespace() == namespace &&
-						sharedFiltersApplied(asManagedResource(e.ObjectOld)) != sharedFiltersApplied(asManagedResource(e.ObjectNew))
+						!appliedSharedFilters(asManagedResource(e.ObjectOld)).Equal(appliedSharedFilters(asManagedResource(e.ObjectNew)))
 				},
 				DeleteFunc: func(e event.DeleteEvent) bool {
 					_, shared := e.Object.GetLabels()[SharedIngressNamespaceLabel]

@@ -89,6 +89,8 @@ func allowedBy(in insertion, request envoyrbac.Request) bool {
 		err     error
 	)
 	switch {
+	case in.network.GetMatcher() != nil:
+		allowed, err = envoyrbac.MatcherAllowed(in.network.GetMatcher(), request)
 	case in.network != nil:
 		allowed, err = envoyrbac.Allowed(in.network.GetRules(), request)
 	case in.http.GetMatcher() != nil:

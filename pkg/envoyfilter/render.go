@@ -33,10 +33,11 @@ type Gateway struct {
 	// SharedSNIChains are the wildcard server names of filter chains that serve the shoot's SharedSNIHosts together
 	// with every other shoot of the seed (the seed's observability ingress).
 	SharedSNIChains []string
-	// InlineSharedListeners makes Render put the shoot's own HTTP RBAC filter into the gateway's shared listeners, the
-	// layout before the slot filters of RenderShared. The controller sets it until gardener-resource-manager has
-	// applied the gateway's SharedFiltersName, so that switching a seed to the slots leaves no window unprotected;
-	// without it the shared listeners are left to RenderShared.
+	// InlineSharedListeners makes Render put the shoot's own HTTP RBAC filter into the gateway's shared listeners and
+	// its own network RBAC filter into the shared SNI chains, the layout before the slot filters of RenderShared. The
+	// controller sets it until gardener-resource-manager has applied the gateway's SlotFilters for the shoot, so that
+	// switching a seed to the slots leaves no window unprotected; without it the shared listeners and chains are left
+	// to RenderShared.
 	InlineSharedListeners bool
 }
 
@@ -103,10 +104,10 @@ func Name(technicalID string) string {
 
 // Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
 // namespace and labelled with the shoot's control plane namespace (ControlPlaneNamespaceLabel). Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named
-// Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name), and the
-// shared wildcard filter chains get a network RBAC filter that only concerns the shoot's own server names. The shared
-// HTTP proxy listener(s) are RenderShared's (RenderSeed renders both); only a gateway with InlineSharedListeners gets
-// an HTTP RBAC filter of the shoot's own there, which only concerns requests for this shoot.
+// Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name). The shared
+// HTTP proxy listener(s) and the shared wildcard filter chains are RenderShared's (RenderSeed renders both); only a
+// gateway with InlineSharedListeners gets filters of the shoot's own there, which only concern the shoot's requests
+// and server names.
 func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	if input.TechnicalID == "" {
 		return nil, fmt.Errorf("failed to render EnvoyFilters: the shoot has no technical ID")
@@ -134,9 +135,7 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	}
 
 	var sharedSNIValue *structpb.Struct
-	sharedSNIHosts := slices.Clone(input.SharedSNIHosts)
-	slices.Sort(sharedSNIHosts)
-	if sharedSNIHosts = slices.Compact(sharedSNIHosts); len(sharedSNIHosts) > 0 {
+	if sharedSNIHosts := sortedHosts(input.SharedSNIHosts); len(sharedSNIHosts) > 0 {
 		sharedSNI, err := SharedSNIRBAC(statPrefix, sharedSNIHosts, input.Policy.Type, allowed)
 		if err != nil {
 			return nil, err
@@ -174,7 +173,7 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		if len(patches) > 0 {
 			patches = append(patches, ownConfig)
 		}
-		if sharedSNIValue != nil {
+		if sharedSNIValue != nil && gateway.InlineSharedListeners {
 			sharedChains := slices.Clone(gateway.SharedSNIChains)
 			slices.Sort(sharedChains)
 			for _, chain := range slices.Compact(sharedChains) {

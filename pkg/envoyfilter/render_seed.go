@@ -26,7 +26,14 @@ type SharedGateways map[string]*SharedGateway
 
 // SharedShootOf returns what the shared listeners need to know of a shoot.
 func SharedShootOf(input Input) SharedShoot {
-	return SharedShoot{TechnicalID: input.TechnicalID, PrincipalType: input.Policy.Type, Allowed: AllowedPrefixes(input)}
+	return SharedShoot{TechnicalID: input.TechnicalID, PrincipalType: input.Policy.Type, Allowed: AllowedPrefixes(input), SNIHosts: sortedHosts(input.SharedSNIHosts)}
+}
+
+// sortedHosts returns the hosts sorted and without duplicates.
+func sortedHosts(hosts []string) []string {
+	sorted := slices.Clone(hosts)
+	slices.Sort(sorted)
+	return slices.Compact(sorted)
 }
 
 // AddGateway puts an ingress gateway into the set, with or without shoots, and returns its entry. Its workload
@@ -43,6 +50,7 @@ func (g SharedGateways) AddGateway(gateway Gateway) *SharedGateway {
 		return !ok || other != value
 	})
 	shared.Gateway.LegacyVPNListenerPort = max(shared.Gateway.LegacyVPNListenerPort, gateway.LegacyVPNListenerPort)
+	shared.Gateway.SharedSNIChains = sortedHosts(append(shared.Gateway.SharedSNIChains, gateway.SharedSNIChains...))
 	return shared
 }
 
@@ -57,11 +65,26 @@ func (g SharedGateways) Add(input Input) {
 
 // Render returns RenderShared's EnvoyFilters of the gateway.
 func (s *SharedGateway) Render() ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
-	if len(s.Gateway.Labels) == 0 {
-		// No workload selector would apply the filters to every workload of the namespace.
-		return nil, fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: the Gateways of its shoots select it by no common label", s.Gateway.Namespace)
+	if err := s.selectsWorkload(); err != nil {
+		return nil, err
 	}
 	return RenderShared(s.Gateway, s.Shoots)
+}
+
+// RenderGroups returns RenderSharedGroups' EnvoyFilters of the gateway.
+func (s *SharedGateway) RenderGroups() ([][]*istionetworkingv1alpha3.EnvoyFilter, error) {
+	if err := s.selectsWorkload(); err != nil {
+		return nil, err
+	}
+	return RenderSharedGroups(s.Gateway, s.Shoots)
+}
+
+func (s *SharedGateway) selectsWorkload() error {
+	if len(s.Gateway.Labels) == 0 {
+		// No workload selector would apply the filters to every workload of the namespace.
+		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: the Gateways of its shoots select it by no common label", s.Gateway.Namespace)
+	}
+	return nil
 }
 
 // Render returns RenderShared's EnvoyFilters of every gateway, sorted by namespace.

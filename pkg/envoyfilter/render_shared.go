@@ -7,6 +7,7 @@ package envoyfilter
 import (
 	"fmt"
 	"maps"
+	"strings"
 
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
@@ -39,12 +40,31 @@ func SharedFilterName(port uint32, slot SharedSlot) string {
 // listeners without ever changing a listener: SharedFiltersName inserts a filter per shared listener and slot
 // (SharedSlots) whose configuration comes by ECDS (and never changes), and one EnvoyFilter per listener and slot holds
 // that configuration, the match tree of the slot's shoots and destination form (SharedListenerMatcher), as an
-// EXTENSION_CONFIG. A rule change,
-// a new or a deleted ACL shoot changes only the latter, which istio sends by ECDS. Every slot has its EnvoyFilter,
+// EXTENSION_CONFIG. The gateway's shared SNI chains (the seed's nginx wildcard chains) get the same: a network RBAC
+// filter per shard (SharedSNIFilterName), configured with the match tree of the shard's shoots' server names
+// (SharedSNIMatcher). A rule change, a new or a deleted ACL shoot changes only the configurations, which istio sends
+// by ECDS. Every slot has its EnvoyFilter,
 // also without shoots (then it allows everything), so no inserted filter ever waits for a configuration that does not
 // exist. The filters have no default configuration: a listener whose shard configurations have not arrived stays
 // warming (a new gateway pod is not ready, an updated listener keeps serving its previous version).
 func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
+	groups, err := RenderSharedGroups(gateway, shoots)
+	if err != nil {
+		return nil, err
+	}
+	var filters []*istionetworkingv1alpha3.EnvoyFilter
+	for _, group := range groups {
+		filters = append(filters, group...)
+	}
+	return filters, nil
+}
+
+// RenderSharedGroups returns RenderShared's EnvoyFilters in groups that change together: first the insertions
+// (SharedFiltersName, which never change), then one group per shard of SharedListenerShards with the configurations of
+// that shard's slots on every shared listener and of the SNI shards it hashes to (SNIShard modulo
+// SharedListenerShards). Stored one group per secret, a shoot's rule change rewrites one group, and no group comes
+// near a secret's 1 MiB where all of them together would.
+func RenderSharedGroups(gateway Gateway, shoots []SharedShoot) ([][]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	shards := make([][]SharedShoot, SharedListenerShards)
 	for _, shoot := range shoots {
 		shard := Shard(shoot.TechnicalID)
@@ -52,7 +72,7 @@ func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1al
 	}
 
 	var insertions []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
-	var configs []*istionetworkingv1alpha3.EnvoyFilter
+	groups := make([][]*istionetworkingv1alpha3.EnvoyFilter, 1+SharedListenerShards)
 	for _, listener := range gateway.sharedListeners() {
 		for _, slot := range SharedSlots() {
 			name := SharedFilterName(listener.port, slot)
@@ -70,10 +90,57 @@ func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1al
 			if err != nil {
 				return nil, err
 			}
-			configs = append(configs, gatewayEnvoyFilter(gateway, name, config))
+			groups[1+slot.Shard] = append(groups[1+slot.Shard], gatewayEnvoyFilter(gateway, name, config))
 		}
 	}
-	return append([]*istionetworkingv1alpha3.EnvoyFilter{gatewayEnvoyFilter(gateway, SharedFiltersName, insertions...)}, configs...), nil
+	sniInsertions, sniConfigs, err := sharedSNISlots(gateway, shoots)
+	if err != nil {
+		return nil, err
+	}
+	insertions = append(insertions, sniInsertions...)
+	for shard, config := range sniConfigs {
+		group := 1 + shard%SharedListenerShards
+		groups[group] = append(groups[group], config)
+	}
+	groups[0] = []*istionetworkingv1alpha3.EnvoyFilter{gatewayEnvoyFilter(gateway, SharedFiltersName, insertions...)}
+	return groups, nil
+}
+
+// sharedSNISlots returns the insertions of a network RBAC filter per shard into every shared SNI chain of the gateway,
+// and per shard (SNIShard) the EnvoyFilter that configures it by ECDS with the match tree of the shard's shoots
+// (SharedSNIMatcher), indexed by shard; nothing for a gateway without shared SNI chains.
+func sharedSNISlots(gateway Gateway, shoots []SharedShoot) ([]*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch, []*istionetworkingv1alpha3.EnvoyFilter, error) {
+	chains := sortedHosts(gateway.SharedSNIChains)
+	if len(chains) == 0 {
+		return nil, nil, nil
+	}
+	shards := make([][]SharedShoot, SharedSNIShards)
+	for _, shoot := range shoots {
+		shard := SNIShard(shoot.TechnicalID)
+		shards[shard] = append(shards[shard], shoot)
+	}
+	var insertions []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
+	configs := make([]*istionetworkingv1alpha3.EnvoyFilter, 0, len(shards))
+	for shard, shoots := range shards {
+		name := SharedSNIFilterName(shard)
+		insertion, err := discoveredFilterValue(name, networkRBACTypeURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, chain := range chains {
+			insertions = append(insertions, sniPatch(SNIListenerPort, chain, insertion))
+		}
+		matcher, err := SharedSNIMatcher(shoots)
+		if err != nil {
+			return nil, nil, err
+		}
+		config, err := extensionConfigPatch(name, &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_", Matcher: matcher})
+		if err != nil {
+			return nil, nil, err
+		}
+		configs = append(configs, gatewayEnvoyFilter(gateway, name, config))
+	}
+	return insertions, configs, nil
 }
 
 // discoveredFilterValue is the value of a patch that inserts a filter whose configuration istiod serves by ECDS under

@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
@@ -143,5 +145,136 @@ var _ = Describe("RenderShared", func() {
 		}
 		AddReportEntry("one shoot at the largest rules", fmt.Sprintf("%d compiled IPv6 prefixes: largest object %d bytes", validation.DefaultMaxCompiledPrefixes, largest))
 		Expect(largest).To(BeNumerically("<", maxObjectBytes/4))
+	})
+})
+
+// networkConfigOf decodes the network RBAC configuration an EnvoyFilter of RenderShared holds as EXTENSION_CONFIG.
+func networkConfigOf(filter *istionetworkingv1alpha3.EnvoyFilter) *rbacnetworkv3.RBAC {
+	ExpectWithOffset(1, filter.Spec.ConfigPatches).To(HaveLen(1))
+	patch := filter.Spec.ConfigPatches[0]
+	ExpectWithOffset(1, patch.ApplyTo).To(Equal(istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG))
+	config := &rbacnetworkv3.RBAC{}
+	decodePatch(filter.Name, patch.Patch.Value.AsMap(), config)
+	return config
+}
+
+// withObservabilityHosts gives each shoot the hosts gardener gives its observability Ingresses under the seed's
+// ingress domain (plutono, prometheus, alertmanager, vali).
+func withObservabilityHosts(shoots []envoyfilter.SharedShoot) []envoyfilter.SharedShoot {
+	for i := range shoots {
+		short := strings.TrimPrefix(shoots[i].TechnicalID, "shoot--")
+		for _, prefix := range []string{"au", "gu", "p", "v"} {
+			shoots[i].SNIHosts = append(shoots[i].SNIHosts, prefix+"-"+short+".ingress.seed.example.com")
+		}
+	}
+	return shoots
+}
+
+var _ = Describe("RenderShared on a gateway with the seed's nginx wildcard chain", func() {
+	const wildcard = "*.ingress.seed.example.com"
+	gateway := envoyfilter.Gateway{Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, SharedSNIChains: []string{wildcard}}
+
+	It("inserts one filter per shard into the chain, the same whatever the shoots, their hosts and their rules", func() {
+		insertionsOf := func(shoots []envoyfilter.SharedShoot) []byte {
+			filters, err := envoyfilter.RenderShared(gateway, shoots)
+			Expect(err).NotTo(HaveOccurred())
+			raw, err := yaml.Marshal(filters[0])
+			Expect(err).NotTo(HaveOccurred())
+			return raw
+		}
+		none := insertionsOf(nil)
+		Expect(insertionsOf(withObservabilityHosts(sharedShoots(3, 2)))).To(Equal(none))
+		Expect(insertionsOf(withObservabilityHosts(sharedShoots(40, 1)))).To(Equal(none))
+
+		filters, err := envoyfilter.RenderShared(gateway, nil)
+		Expect(err).NotTo(HaveOccurred())
+		var chainFilters []string
+		for _, patch := range filters[0].Spec.ConfigPatches {
+			if patch.ApplyTo != istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER {
+				continue
+			}
+			Expect(patch.Match.GetListener().GetPortNumber()).To(Equal(uint32(envoyfilter.SNIListenerPort)))
+			Expect(patch.Match.GetListener().GetFilterChain().GetSni()).To(Equal(wildcard))
+			Expect(patch.Patch.Value.AsMap()).To(HaveKey("config_discovery"))
+			Expect(patch.Patch.Value.AsMap()).NotTo(HaveKey("typed_config"))
+			chainFilters = append(chainFilters, patch.Patch.Value.AsMap()["name"].(string))
+		}
+		var expected []string
+		for shard := range envoyfilter.SharedSNIShards {
+			expected = append(expected, envoyfilter.SharedSNIFilterName(shard))
+		}
+		Expect(chainFilters).To(Equal(expected))
+		Expect(filters).To(HaveLen(1 + len(envoyfilter.SharedSlots()) + envoyfilter.SharedSNIShards))
+	})
+
+	It("refuses a shoot's hosts, in any letter case, to sources it does not admit, in its shard's filter only, and passes every other server name", func() {
+		shoots := withObservabilityHosts(sharedShoots(6, 1))
+		filters, err := envoyfilter.RenderShared(gateway, shoots)
+		Expect(err).NotTo(HaveOccurred())
+		byName := map[string]*rbacnetworkv3.RBAC{}
+		for _, filter := range filters[1:] {
+			if strings.Contains(filter.Name, "-sni-") {
+				byName[filter.Name] = networkConfigOf(filter)
+			}
+		}
+		Expect(byName).To(HaveLen(envoyfilter.SharedSNIShards))
+		decide := func(shard int, request envoyrbac.Request) bool {
+			allowed, err := envoyrbac.MatcherAllowed(byName[envoyfilter.SharedSNIFilterName(shard)].GetMatcher(), request)
+			Expect(err).NotTo(HaveOccurred())
+			return allowed
+		}
+		foreign, admitted := netip.MustParseAddr("203.0.113.1"), netip.MustParseAddr("10.250.0.1")
+		for _, shoot := range shoots {
+			for _, host := range shoot.SNIHosts {
+				for _, name := range []string{host, strings.ToUpper(host), strings.ToUpper(host[:1]) + host[1:]} {
+					for shard := range envoyfilter.SharedSNIShards {
+						own := shard == envoyfilter.SNIShard(shoot.TechnicalID)
+						Expect(decide(shard, envoyrbac.Request{RemoteIP: foreign, ServerName: name})).To(Equal(!own), "%s from outside, shard %d", name, shard)
+						Expect(decide(shard, envoyrbac.Request{RemoteIP: admitted, ServerName: name})).To(BeTrue(), "%s from an admitted source, shard %d", name, shard)
+					}
+				}
+			}
+		}
+		for shard := range envoyfilter.SharedSNIShards {
+			for _, name := range []string{"plutono.ingress.seed.example.com", "Plutono.ingress.seed.example.com", "gu-project0--shoot0.ingress.seed.example.com.evil", ""} {
+				Expect(decide(shard, envoyrbac.Request{RemoteIP: foreign, ServerName: name})).To(BeTrue(), "%q is no ACL shoot's host", name)
+			}
+		}
+	})
+
+	It("refuses hosts that are not lower case and hosts given twice instead of leaving them unprotected", func() {
+		shoots := withObservabilityHosts(sharedShoots(2, 1))
+		shoots[0].SNIHosts = []string{"GU-x.ingress.seed.example.com"}
+		_, err := envoyfilter.SharedSNIMatcher(shoots[:1])
+		Expect(err).To(MatchError(ContainSubstring("not lower case")))
+		shoots = withObservabilityHosts(sharedShoots(2, 1))
+		shoots[1].SNIHosts = shoots[0].SNIHosts
+		_, err = envoyfilter.SharedSNIMatcher(shoots)
+		Expect(err).To(MatchError(ContainSubstring("given twice")))
+	})
+
+	It("stays within the API server's object size at 1000 ACL shoots with 50 entries and four hosts each", func() {
+		filters, err := envoyfilter.RenderShared(gateway, withObservabilityHosts(sharedShoots(1000, 50)))
+		Expect(err).NotTo(HaveOccurred())
+		largest := 0
+		for _, filter := range filters {
+			if !strings.Contains(filter.Name, "-sni-") {
+				continue
+			}
+			raw, err := json.Marshal(filter)
+			Expect(err).NotTo(HaveOccurred())
+			largest = max(largest, len(raw))
+		}
+		AddReportEntry("shared SNI chain filters at 1000 shoots x 50 entries x 4 hosts", fmt.Sprintf("largest %d bytes", largest))
+		Expect(largest).To(BeNumerically("<", maxObjectBytes))
+	})
+})
+
+var _ = Describe("SlotFilters", func() {
+	It("names the shard's chain filter only on a gateway with shared SNI chains", func() {
+		plain := envoyfilter.Gateway{Namespace: "istio-ingress"}
+		Expect(envoyfilter.SlotFilters(plain, "shoot--dev--a")).To(Equal([]string{envoyfilter.SharedFiltersName}))
+		withChain := envoyfilter.Gateway{Namespace: "istio-ingress", SharedSNIChains: []string{"*.ingress.seed.example.com"}}
+		Expect(envoyfilter.SlotFilters(withChain, "shoot--dev--a")).To(Equal([]string{envoyfilter.SharedFiltersName, envoyfilter.SharedSNIFilterName(envoyfilter.SNIShard("shoot--dev--a"))}))
 	})
 })

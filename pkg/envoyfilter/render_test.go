@@ -103,13 +103,13 @@ var _ = Describe("Render", func() {
 				}
 			}
 			if filter.Namespace == "istio-ingress" {
-				Expect([]int{networkFilters, httpFilters}).To(Equal(defaultGateway), "three hosts, the observability chain, and inline the shared and the legacy VPN listener")
+				Expect([]int{networkFilters, httpFilters}).To(Equal(defaultGateway), "three hosts, and inline the observability chain, the shared and the legacy VPN listener")
 			} else {
 				Expect([]int{networkFilters, httpFilters}).To(Equal(zonalGateway))
 			}
 		}
 	},
-		Entry("shared listeners left to the slots", false, []int{4, 0}, []int{1, 0}),
+		Entry("shared listeners and chains left to the slots", false, []int{3, 0}, []int{1, 0}),
 		Entry("shared listeners inline, before the gateway switched to the slots", true, []int{4, 2}, []int{1, 1}),
 	)
 

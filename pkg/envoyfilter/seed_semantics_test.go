@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -123,7 +124,7 @@ func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix
 }
 
 var _ = Describe("What a seed's gateway admits with the filters of all its shoots applied", func() {
-	DescribeTable("admits exactly each shoot's sources on each of its paths, whatever the other shoots' rules", func(layout seedLayout, sharedListenerFilters func(shoots int) int) {
+	DescribeTable("admits exactly each shoot's sources on each of its paths, whatever the other shoots' rules", func(layout seedLayout, sharedListenerFilters, sharedChainFilters func(shoots int) int) {
 		rng := rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 11))
 		randomPrefix := randomPrefixes(rng)
 
@@ -137,7 +138,7 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 				inputs = append(inputs, shoot.input)
 			}
 			model := modelOf(layout(inputs)...)
-			Expect(model[chainKey{sni: observabilityChain}]).To(HaveLen(len(shoots)), "every shoot has its filter on the shared chain")
+			Expect(model[chainKey{sni: observabilityChain}]).To(HaveLen(sharedChainFilters(len(shoots))))
 			Expect(model[chainKey{port: 8443}]).To(HaveLen(sharedListenerFilters(len(shoots))))
 			Expect(model[chainKey{port: 8132}]).To(HaveLen(sharedListenerFilters(len(shoots))))
 
@@ -157,6 +158,9 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 					Expect(model.allowed(chainKey{sni: shoot.host}, envoyrbac.Request{RemoteIP: addr, ServerName: shoot.host})).To(Equal(want), "own SNI chain: "+context)
 					for _, host := range shoot.obsHosts {
 						Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: host})).To(Equal(want), "observability host %s: %s", host, context)
+						// Envoy selects the chain by the server name in lower case, and the filters see it as sent.
+						mixedCase := strings.ToUpper(host[:1]) + host[1:]
+						Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: mixedCase})).To(Equal(want), "observability host %s: %s", mixedCase, context)
 					}
 					for _, destination := range envoyfilter.Destinations(shoot.id) {
 						Expect(model.allowed(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})).
@@ -169,12 +173,16 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 			// Traffic of no shoot (the seed's own plutono, a destination of a shoot without the extension) passes.
 			for _, addr := range probes {
 				Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: "plutono.ingress.seed.example.com"})).To(BeTrue())
+				Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: "Plutono.ingress.seed.example.com"})).To(BeTrue())
 				Expect(model.allowed(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": envoyfilter.Destinations("shoot--dev--free")[:1]}})).To(BeTrue())
 			}
 		}
 	},
-		Entry("each shoot's own filters in the shared listeners (before the switch)", seedLayout(inlineLayout), func(shoots int) int { return shoots }),
-		Entry("own filters and the shared slots (while switching)", seedLayout(switchingLayout), func(shoots int) int { return shoots + len(envoyfilter.SharedSlots()) }),
-		Entry("the shared slots (RenderSeed)", seedLayout(slotsLayout), func(int) int { return len(envoyfilter.SharedSlots()) }),
+		Entry("each shoot's own filters in the shared listeners and chain (before the switch)", seedLayout(inlineLayout),
+			func(shoots int) int { return shoots }, func(shoots int) int { return shoots }),
+		Entry("own filters and the shared slots (while switching)", seedLayout(switchingLayout),
+			func(shoots int) int { return shoots + len(envoyfilter.SharedSlots()) }, func(shoots int) int { return shoots + envoyfilter.SharedSNIShards }),
+		Entry("the shared slots (RenderSeed)", seedLayout(slotsLayout),
+			func(int) int { return len(envoyfilter.SharedSlots()) }, func(int) int { return envoyfilter.SharedSNIShards }),
 	)
 })

@@ -64,13 +64,20 @@ type SharedShoot struct {
 	PrincipalType acl.PrincipalType
 	// Allowed are the sources the shoot admits: its rules and the always-allowed sources (AllowedPrefixes).
 	Allowed []netip.Prefix
+	// SNIHosts are the shoot's hosts on the gateways' shared SNI chains (Input.SharedSNIHosts), sorted, lower case.
+	SNIHosts []string
 }
 
 // Shard returns the shard of a shoot's rules on the shared listeners. The hash is SHA-256: technical IDs differ in a few
 // characters, and FNV-1a taken modulo a power of two leaves whole shards empty for them.
 func Shard(technicalID string) int {
+	return shardOf(technicalID, SharedListenerShards)
+}
+
+// shardOf hashes a technical ID into one of n shards.
+func shardOf(technicalID string, n uint32) int {
 	sum := sha256.Sum256([]byte(technicalID))
-	return int(binary.BigEndian.Uint32(sum[:4]) % SharedListenerShards)
+	return int(binary.BigEndian.Uint32(sum[:4]) % n)
 }
 
 // SharedListenerMatcher returns the match tree of an HTTP RBAC filter on a listener that every shoot of the seed

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strings"
 
 	xdscorev3 "github.com/cncf/xds/go/xds/core/v3"
@@ -31,7 +32,7 @@ var errNoMatch = errors.New("no action")
 // The subset: match lists with single, or, and and not predicates; match trees with exact and prefix match maps (the
 // longest matching prefix); inputs HttpRequestHeaderMatchInput (the values of a repeated header joined with ","),
 // SourceIPInput (the remote address, as remote_ip), DirectSourceIPInput (as direct_remote_ip) and ServerNameInput;
-// value matchers xds StringMatcher and the IP input matcher (envoy.extensions.matching.input_matchers.ip.v3.Ip). A
+// value matchers xds StringMatcher (exact and prefix, also ignoring case, and RE2) and the IP input matcher (envoy.extensions.matching.input_matchers.ip.v3.Ip). A
 // nested matcher without on_no_match and keep_matching are errors: what Envoy does after a nested matcher finds
 // nothing is not modelled.
 func MatcherAllowed(matcher *xdsmatcherv3.Matcher, request Request) (bool, error) {
@@ -221,15 +222,22 @@ func headerValues(headers map[string][]string, name string) ([]string, bool) {
 	return values, found
 }
 
+// xdsStringMatches applies an exact, prefix or RE2 string matcher of the xds API: exact and prefix as the Envoy API's
+// (stringMatches, ignore_case folding ASCII letters), a regular expression against the whole value (Envoy ignores
+// ignore_case for those).
 func xdsStringMatches(matcher *xdsmatcherv3.StringMatcher, value string) (bool, error) {
-	if matcher.GetIgnoreCase() {
-		return false, errors.New("ignore_case is not supported")
-	}
 	switch pattern := matcher.GetMatchPattern().(type) {
 	case *xdsmatcherv3.StringMatcher_Exact:
-		return value == pattern.Exact, nil
+		return stringMatches(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Exact{Exact: pattern.Exact}, IgnoreCase: matcher.GetIgnoreCase()}, value)
 	case *xdsmatcherv3.StringMatcher_Prefix:
-		return strings.HasPrefix(value, pattern.Prefix), nil
+		return stringMatches(&matcherv3.StringMatcher{MatchPattern: &matcherv3.StringMatcher_Prefix{Prefix: pattern.Prefix}, IgnoreCase: matcher.GetIgnoreCase()}, value)
+	case *xdsmatcherv3.StringMatcher_SafeRegex:
+		// RE2, the only engine of the API, and Go's regexp share their syntax; Envoy matches the whole value.
+		re, err := regexp.Compile(`^(?:` + pattern.SafeRegex.GetRegex() + `)$`)
+		if err != nil {
+			return false, fmt.Errorf("invalid regular expression %q: %w", pattern.SafeRegex.GetRegex(), err)
+		}
+		return re.MatchString(value), nil
 	default:
 		return false, fmt.Errorf("unsupported string matcher %T", pattern)
 	}

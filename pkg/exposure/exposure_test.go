@@ -397,8 +397,24 @@ var _ = Describe("IngressGateways", func() {
 		withoutSelector := ingressDeployment("istio-ingress--zone--c", zonalLabels, 9443)
 		other := withSelector(ingressDeployment("garden", map[string]string{"app": "nginx"}, 443))
 
-		Expect(exposure.IngressGateways([]appsv1.Deployment{zonal, byDefault, withoutSelector, other})).To(Equal([]envoyfilter.Gateway{
+		Expect(exposure.IngressGateways([]appsv1.Deployment{zonal, byDefault, withoutSelector, other}, nil)).To(Equal([]envoyfilter.Gateway{
 			{Namespace: "istio-ingress", Labels: defaultLabels, LegacyVPNListenerPort: 8132},
+			{Namespace: "istio-ingress--zone--b", Labels: zonalLabels},
+		}))
+	})
+
+	It("gives the gateways the nginx observability Gateway selects its hosts as shared SNI chains, whether or not a shoot uses them", func() {
+		withSelector := func(deployment appsv1.Deployment) appsv1.Deployment {
+			deployment.Spec.Selector = &metav1.LabelSelector{MatchLabels: deployment.Spec.Template.Labels}
+			return deployment
+		}
+		zonal := withSelector(ingressDeployment("istio-ingress--zone--b", zonalLabels, 9443, 8443))
+		byDefault := withSelector(ingressDeployment("istio-ingress", defaultLabels, 9443, 8443))
+		// A shoot's own Gateway is no observability Gateway, whatever its hosts.
+		own := gateway("nginx-ingress-controller", zonalLabels, "*.other.example.com")
+
+		Expect(exposure.IngressGateways([]appsv1.Deployment{zonal, byDefault}, []*istionetworkingv1beta1.Gateway{observabilityGateway("*.ingress.example.com"), own})).To(Equal([]envoyfilter.Gateway{
+			{Namespace: "istio-ingress", Labels: defaultLabels, SharedSNIChains: []string{"*.ingress.example.com"}},
 			{Namespace: "istio-ingress--zone--b", Labels: zonalLabels},
 		}))
 	})

@@ -73,9 +73,8 @@ type RBACFilter struct {
 	StatPrefix string
 	// Rules are the enforced rules; nil when the filter enforces a Matcher.
 	Rules *rbacconfigv3.RBAC
-	// Matcher is the enforced match tree of an HTTP RBAC filter configured with the generic matching API (its
-	// `matcher` in place of `rules`, as the shared listeners' slot filters of envoyfilter.RenderShared are); nil
-	// when the filter enforces Rules.
+	// Matcher is the enforced match tree of an RBAC filter configured with the generic matching API (its `matcher` in
+	// place of `rules`, as the slot filters of envoyfilter.RenderShared are); nil when the filter enforces Rules.
 	Matcher *xdsmatcherv3.Matcher
 	// Allowed is the filter's verdict, set in the filters of a Decision.
 	Allowed bool
@@ -288,8 +287,14 @@ func networkRBAC(name string, config *anypb.Any) (RBACFilter, error) {
 	if err := config.UnmarshalTo(filter); err != nil {
 		return RBACFilter{}, fmt.Errorf("failed to unpack network RBAC filter %s: %w", name, err)
 	}
-	if filter.GetMatcher() != nil || filter.GetShadowMatcher() != nil {
-		return RBACFilter{}, fmt.Errorf("network RBAC filter %s uses the matcher API, which is not modelled", name)
+	if filter.GetShadowMatcher() != nil {
+		return RBACFilter{}, fmt.Errorf("network RBAC filter %s has a shadow_matcher, which is not modelled", name)
+	}
+	if filter.GetMatcher() != nil {
+		if filter.GetRules() != nil {
+			return RBACFilter{}, fmt.Errorf("network RBAC filter %s has both rules and a matcher, which Envoy refuses", name)
+		}
+		return RBACFilter{Name: name, StatPrefix: filter.GetStatPrefix(), Matcher: filter.GetMatcher()}, nil
 	}
 	if err := checkRules(name, filter.GetRules(), filter.GetShadowRules()); err != nil {
 		return RBACFilter{}, err
@@ -346,8 +351,8 @@ func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
 // after every RBAC filter (ext_authz, Lua: they may refuse what RBAC admitted, which Decision.Gatekeepers lists, but
 // never admit what it refused). Any other filter, a gatekeeper before an HTTP RBAC filter, filters from ECDS that
 // pilot did not generate, per-route configuration of another HTTP filter, RBAC filters with shadow rules only,
-// without rules, network RBAC filters with the matcher API, HTTP RBAC filters with a shadow_matcher, and rules or match
-// trees outside pkg/envoyrbac's subset (Allowed, MatcherAllowed) are errors.
+// without rules, RBAC filters with a shadow_matcher, and rules or match trees outside pkg/envoyrbac's subset (Allowed,
+// MatcherAllowed) are errors.
 func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request) (Decision, error) {
 	filters, gatekeepers, err := c.rbacFilters(chain)
 	if err != nil {

@@ -197,12 +197,16 @@ func (s *seedUnderTest) generate() {
 	}
 	s.shared = nil
 	var deployments []appsv1.Deployment
+	var gateways []*istionetworkingv1beta1.Gateway
 	for _, obj := range s.istio {
-		if deployment, ok := obj.(*appsv1.Deployment); ok {
-			deployments = append(deployments, *deployment)
+		switch typed := obj.(type) {
+		case *appsv1.Deployment:
+			deployments = append(deployments, *typed)
+		case *istionetworkingv1beta1.Gateway:
+			gateways = append(gateways, typed)
 		}
 	}
-	for _, filter := range renderLayout(s.layout, exposure.IngressGateways(deployments), inputs) {
+	for _, filter := range renderLayout(s.layout, exposure.IngressGateways(deployments, gateways), inputs) {
 		if owner, ok := owners[filter.Name]; ok {
 			owner.filters = append(owner.filters, filter)
 			continue
@@ -265,14 +269,17 @@ func renderLayout(layout sharedLayout, gateways []envoyfilter.Gateway, inputs []
 	return filters
 }
 
-// sharedFilterNames are the names of the shared listeners' EnvoyFilters: the insertion of the slot filters and the
-// configuration of each slot.
+// sharedFilterNames are the names of the shared listeners' and chains' EnvoyFilters: the insertion of the slot
+// filters and the configuration of each slot.
 func sharedFilterNames() []string {
 	names := []string{envoyfilter.SharedFiltersName}
 	for _, listener := range sharedListeners {
 		for _, slot := range envoyfilter.SharedSlots() {
 			names = append(names, envoyfilter.SharedFilterName(listener.port, slot))
 		}
+	}
+	for shard := range envoyfilter.SharedSNIShards {
+		names = append(names, envoyfilter.SharedSNIFilterName(shard))
 	}
 	return names
 }

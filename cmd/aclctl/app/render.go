@@ -72,7 +72,7 @@ func render(command *cobra.Command, args []string, limits validation.Limits, add
 		}
 		inputs = append(inputs, input)
 	}
-	filters, err := envoyfilter.RenderSeed(exposure.IngressGateways(set.exposure.IngressDeployments), inputs...)
+	filters, err := envoyfilter.RenderSeed(exposure.IngressGateways(set.exposure.IngressDeployments, set.exposure.Gateways), inputs...)
 	if err != nil {
 		return err
 	}

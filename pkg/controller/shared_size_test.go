@@ -1,0 +1,74 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	"github.com/gardener/gardener/pkg/utils/managedresources"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+)
+
+var _ = Describe("The shared ManagedResource's secrets", func() {
+	// maxSecretBytes is the most data a Secret holds (corev1.MaxSecretSize).
+	const maxSecretBytes = 1024 * 1024
+
+	It("each stay within a Secret's 1 MiB at 1000 ACL shoots with 50 entries and four observability hosts on one gateway", func() {
+		gateway := envoyfilter.Gateway{
+			Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, LegacyVPNListenerPort: 8132,
+			SharedSNIChains: []string{"*.ingress.seed.example.com"},
+		}
+		var shoots []envoyfilter.SharedShoot
+		for i := range 1000 {
+			shoot := envoyfilter.SharedShoot{TechnicalID: fmt.Sprintf("shoot--project%d--shoot%d", i%50, i), PrincipalType: acl.PrincipalTypeRemoteIP}
+			for e := range 50 {
+				shoot.Allowed = append(shoot.Allowed, netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(11 + e/256), byte(e % 256), byte(i % 256), 0}), 24))
+			}
+			for _, prefix := range []string{"au", "gu", "p", "v"} {
+				shoot.SNIHosts = append(shoot.SNIHosts, fmt.Sprintf("%s-project%d--shoot%d.ingress.seed.example.com", prefix, i%50, i))
+			}
+			shoots = append(shoots, shoot)
+		}
+		groups, err := envoyfilter.RenderSharedGroups(gateway, shoots)
+		Expect(err).NotTo(HaveOccurred())
+
+		// The group with the most bytes decides; compressing only it keeps the test fast.
+		var fullest []*istionetworkingv1alpha3.EnvoyFilter
+		fullestBytes := 0
+		for _, group := range groups {
+			size := 0
+			for _, filter := range group {
+				raw, err := json.Marshal(filter)
+				Expect(err).NotTo(HaveOccurred())
+				size += len(raw)
+			}
+			if size > fullestBytes {
+				fullest, fullestBytes = group, size
+			}
+		}
+		objects := make([]client.Object, 0, len(fullest))
+		for _, filter := range fullest {
+			objects = append(objects, filter)
+		}
+		// As the gateway reconciler stores them: gardener's registry, YAML compressed with brotli.
+		data, err := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer).AddAllAndSerialize(objects...)
+		Expect(err).NotTo(HaveOccurred())
+		stored := 0
+		for _, value := range data {
+			stored += len(value)
+		}
+		AddReportEntry("fullest shared secret at 1000 shoots x 50 entries x 4 hosts", fmt.Sprintf("fullest of %d groups: %d bytes of JSON, %d bytes stored", len(groups), fullestBytes, stored))
+		Expect(stored).To(BeNumerically("<", maxSecretBytes/4))
+	})
+})

@@ -2,7 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 
-// Package cmdutil builds the commands of the extension's long-running binaries the way gardener's components do.
+// Package cmdutil builds the commands of the extension's long-running binaries the way gardener's components do, and
+// holds the options both binaries share.
 package cmdutil
 
 import (

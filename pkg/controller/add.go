@@ -31,8 +31,6 @@ type AddOptions struct {
 	Config Config
 	// IgnoreOperationAnnotation reconciles on every change, not only when gardener asks for it.
 	IgnoreOperationAnnotation bool
-	// ResyncPeriod re-reconciles every Extension periodically; zero disables it.
-	ResyncPeriod time.Duration
 	// MaxRetryDelay caps the backoff of a failing shoot; zero means DefaultMaxRetryDelay. Ignored when
 	// Controller.RateLimiter is set.
 	MaxRetryDelay time.Duration
@@ -44,12 +42,15 @@ func AddToManagerWithOptions(ctx context.Context, mgr manager.Manager, options A
 	if controllerOptions.RateLimiter == nil {
 		controllerOptions.RateLimiter = NewRetryRateLimiter(cmp.Or(options.MaxRetryDelay, DefaultMaxRetryDelay))
 	}
+	// No periodic resync, as in gardener's registry-cache extension: gardenlet asks for a reconcile on every reconcile
+	// of the shoot, the watches enqueue a shoot whenever an input of its filters changes, and the health check reports
+	// filters that are not applied. A resync would re-render every shoot of the seed for nothing.
 	return extension.Add(mgr, extension.AddArgs{
 		Actuator:                  NewActuator(mgr.GetClient(), mgr.GetEventRecorder(Name+"-controller"), options.Config),
 		ControllerOptions:         controllerOptions,
 		Name:                      Name,
 		FinalizerSuffix:           FinalizerSuffix,
-		Resync:                    options.ResyncPeriod,
+		Resync:                    0,
 		Predicates:                extension.DefaultPredicates(ctx, mgr, options.IgnoreOperationAnnotation),
 		Type:                      validation.ExtensionType,
 		IgnoreOperationAnnotation: options.IgnoreOperationAnnotation,

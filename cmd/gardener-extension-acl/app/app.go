@@ -41,6 +41,8 @@ func NewControllerCommand(ctx context.Context) *cobra.Command {
 // Run starts the seed controller and blocks until ctx is cancelled.
 func Run(ctx context.Context, options *Options) error {
 	managerConfig := options.Manager.Completed()
+	heartbeatConfig := options.Heartbeat.Completed()
+	aclConfig := options.ACL.Completed()
 	log := cmdutil.StartLogging(managerConfig.Logger, Name)
 
 	managerOptions := managerConfig.Options()
@@ -55,7 +57,7 @@ func Run(ctx context.Context, options *Options) error {
 		&corev1.Service{}:                      ingressGateways,
 		&appsv1.Deployment{}:                   ingressGateways,
 		&istionetworkingv1alpha3.EnvoyFilter{}: ingressGateways,
-		&coordinationv1.Lease{}:                {Namespaces: map[string]cache.Config{options.Heartbeat.Completed().Namespace: {}}},
+		&coordinationv1.Lease{}:                {Namespaces: map[string]cache.Config{heartbeatConfig.Namespace: {}}},
 	}
 	managerOptions.Client.Cache = &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}
 	mgr, err := manager.New(options.REST.Completed().Config, managerOptions)
@@ -65,31 +67,30 @@ func Run(ctx context.Context, options *Options) error {
 
 	// The controller runs in the extension's namespace, which is also the namespace of its heartbeat lease (the chart
 	// sets both from the release namespace); the shared listeners' ManagedResources live there.
-	config := *options.ACL.Completed()
-	config.Namespace = options.Heartbeat.Completed().Namespace
+	config := aclConfig.Config
+	config.Namespace = heartbeatConfig.Namespace
 	controllerOptions := options.Controller.Completed().Options()
 	if err := aclcontroller.AddToManagerWithOptions(ctx, mgr, aclcontroller.AddOptions{
 		Controller:                controllerOptions,
 		Config:                    config,
 		IgnoreOperationAnnotation: options.Reconciler.Completed().IgnoreOperationAnnotation,
-		MaxRetryDelay:             options.ACL.MaxRetryDelay,
+		MaxRetryDelay:             aclConfig.MaxRetryDelay,
 	}); err != nil {
 		return fmt.Errorf("failed to add the ACL controller: %w", err)
 	}
 	if err := aclcontroller.AddGatewayReconcilerToManager(mgr, aclcontroller.GatewayAddOptions{
 		Config:        config,
-		MaxRetryDelay: options.ACL.MaxRetryDelay,
+		MaxRetryDelay: aclConfig.MaxRetryDelay,
 	}); err != nil {
 		return fmt.Errorf("failed to add the gateway reconciler: %w", err)
 	}
 	if err := aclcontroller.AddOrphanReconcilerToManager(mgr); err != nil {
 		return fmt.Errorf("failed to add the orphan reconciler: %w", err)
 	}
-	if err := healthcheck.AddToManager(mgr, controllerOptions, options.ACL.HealthCheckSyncPeriod); err != nil {
+	if err := healthcheck.AddToManager(mgr, controllerOptions, aclConfig.HealthCheckSyncPeriod); err != nil {
 		return fmt.Errorf("failed to add the health check controller: %w", err)
 	}
 
-	heartbeatConfig := options.Heartbeat.Completed()
 	if err := heartbeat.Add(mgr, heartbeat.AddArgs{
 		ExtensionName:        heartbeatConfig.ExtensionName,
 		Namespace:            heartbeatConfig.Namespace,

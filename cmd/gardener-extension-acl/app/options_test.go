@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-acl/app"
+	admissionapp "github.com/gardener-community/gardener-extension-acl/cmd/gardener-extension-admission-acl/app"
 )
 
 var _ = Describe("Options", func() {
@@ -30,5 +31,31 @@ var _ = Describe("Options", func() {
 		fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 		app.NewOptions().AddFlags(fs)
 		Expect(fs.Parse([]string{"--log-format=text", "--webhook-config-server-port=9443"})).To(MatchError("unknown flag: --webhook-config-server-port"))
+	})
+
+	DescribeTable("takes the rule limits with the same flags and defaults as the admission component, so both enforce the same limits",
+		func(name, defaultValue string) {
+			controllerFlags := pflag.NewFlagSet("controller", pflag.ContinueOnError)
+			app.NewOptions().AddFlags(controllerFlags)
+			admissionFlags := pflag.NewFlagSet("admission", pflag.ContinueOnError)
+			admissionapp.NewOptions().AddFlags(admissionFlags)
+
+			Expect(controllerFlags.Lookup(name)).NotTo(BeNil())
+			Expect(admissionFlags.Lookup(name)).NotTo(BeNil())
+			Expect(controllerFlags.Lookup(name).DefValue).To(Equal(defaultValue))
+			Expect(admissionFlags.Lookup(name).DefValue).To(Equal(defaultValue))
+			Expect(controllerFlags.Lookup(name).Usage).To(Equal(admissionFlags.Lookup(name).Usage))
+		},
+		Entry("entries", "max-entries", "1000"),
+		Entry("compiled prefixes", "max-compiled-prefixes", "4000"),
+	)
+
+	It("parses the rule limits into the shared options", func() {
+		options := app.NewOptions()
+		fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+		options.AddFlags(fs)
+		Expect(fs.Parse([]string{"--max-entries=10", "--max-compiled-prefixes=20"})).To(Succeed())
+		Expect(options.ACL.Limits.Limits.MaxEntries).To(Equal(10))
+		Expect(options.ACL.Limits.Limits.MaxCompiledPrefixes).To(Equal(20))
 	})
 })

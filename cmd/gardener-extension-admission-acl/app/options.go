@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	admissioncmd "github.com/gardener-community/gardener-extension-acl/pkg/admission/cmd"
+	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 )
 
 // Name is the name of the admission component.
@@ -31,15 +32,15 @@ type Options struct {
 	Manager *controllercmd.ManagerOptions
 	// Webhooks configures how the webhook is registered in the garden.
 	Webhooks *webhookcmd.AddToManagerOptions
-	// Validation are the limits enforced on ACL rules.
-	Validation *admissioncmd.ValidationOptions
+	// Limits are the limits enforced on ACL rules, the same options as the seed controller's.
+	Limits *cmdutil.LimitsOptions
 
 	aggregated controllercmd.OptionAggregator
 }
 
 // NewOptions returns the options with the defaults of an in-cluster deployment.
 func NewOptions() *Options {
-	validationOptions := admissioncmd.NewValidationOptions()
+	limits := cmdutil.NewLimitsOptions()
 	o := &Options{
 		Garden:  &controllercmd.RESTOptions{},
 		Runtime: &RuntimeOptions{},
@@ -52,7 +53,7 @@ func NewOptions() *Options {
 			MetricsBindAddress:      ":8080",
 			HealthBindAddress:       ":8081",
 		},
-		Validation: validationOptions,
+		Limits: limits,
 	}
 	o.Webhooks = webhookcmd.NewAddToManagerOptions(
 		Name,
@@ -60,9 +61,10 @@ func NewOptions() *Options {
 		nil,
 		nil,
 		&webhookcmd.ServerOptions{Namespace: os.Getenv("WEBHOOK_CONFIG_NAMESPACE")},
-		admissioncmd.GardenWebhookSwitchOptions(validationOptions),
+		admissioncmd.GardenWebhookSwitchOptions(limits),
 	)
-	o.aggregated = controllercmd.NewOptionAggregator(o.Garden, o.Runtime, o.Manager, o.Webhooks, o.Validation)
+	// The webhooks read the completed limits, so the limits are completed before them.
+	o.aggregated = controllercmd.NewOptionAggregator(o.Garden, o.Runtime, o.Manager, o.Limits, o.Webhooks)
 	return o
 }
 

@@ -8,11 +8,12 @@ package cmd
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
 )
@@ -21,20 +22,32 @@ import (
 type ACLOptions struct {
 	// AdditionalAllowedCIDRs always reach every control plane of the seed, e.g. the operators' networks.
 	AdditionalAllowedCIDRs []string
-	// Limits bound the size of a shoot's rules, as in the admission webhook.
-	Limits validation.Limits
+	// Limits bound the size of a shoot's rules: the same options as the admission component's, so that the controller
+	// enforces what the webhook admitted.
+	Limits *cmdutil.LimitsOptions
 	// HealthCheckSyncPeriod is how often the health of the EnvoyFilters is checked.
 	HealthCheckSyncPeriod time.Duration
 	// MaxRetryDelay caps the backoff between the attempts of a shoot whose reconcile fails.
 	MaxRetryDelay time.Duration
 
-	config *aclcontroller.Config
+	config *ACLConfig
+}
+
+// ACLConfig is the completed configuration of ACLOptions.
+type ACLConfig struct {
+	// Config configures the actuator and the gateway reconciler. Its Namespace is not a flag: the caller sets it to the
+	// controller's own namespace.
+	aclcontroller.Config
+	// HealthCheckSyncPeriod is how often the health of the EnvoyFilters is checked.
+	HealthCheckSyncPeriod time.Duration
+	// MaxRetryDelay caps the backoff between the attempts of a shoot whose reconcile fails.
+	MaxRetryDelay time.Duration
 }
 
 // NewACLOptions returns ACLOptions with the defaults.
 func NewACLOptions() *ACLOptions {
 	return &ACLOptions{
-		Limits:                validation.DefaultLimits(),
+		Limits:                cmdutil.NewLimitsOptions(),
 		HealthCheckSyncPeriod: healthcheck.DefaultSyncPeriod,
 		MaxRetryDelay:         aclcontroller.DefaultMaxRetryDelay,
 	}
@@ -55,7 +68,7 @@ func (o *ACLOptions) Complete() error {
 			return fmt.Errorf("invalid --additional-allowed-cidrs entry %q: %w", cidr, err)
 		}
 	}
-	if err := o.Limits.Validate(); err != nil {
+	if err := o.Limits.Complete(); err != nil {
 		return err
 	}
 	if o.HealthCheckSyncPeriod <= 0 {
@@ -64,11 +77,15 @@ func (o *ACLOptions) Complete() error {
 	if o.MaxRetryDelay <= 0 {
 		return fmt.Errorf("--max-retry-delay must be positive, got %s", o.MaxRetryDelay)
 	}
-	o.config = &aclcontroller.Config{AdditionalAllowedCIDRs: o.AdditionalAllowedCIDRs, Limits: o.Limits}
+	o.config = &ACLConfig{
+		Config:                aclcontroller.Config{AdditionalAllowedCIDRs: slices.Clone(o.AdditionalAllowedCIDRs), Limits: *o.Limits.Completed()},
+		HealthCheckSyncPeriod: o.HealthCheckSyncPeriod,
+		MaxRetryDelay:         o.MaxRetryDelay,
+	}
 	return nil
 }
 
-// Completed returns the completed controller configuration. Only call this if Complete was successful.
-func (o *ACLOptions) Completed() *aclcontroller.Config {
+// Completed returns the completed configuration. Only call this if Complete was successful.
+func (o *ACLOptions) Completed() *ACLConfig {
 	return o.config
 }

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/spf13/pflag"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/cmd"
 )
@@ -42,6 +43,51 @@ var _ = Describe("The ACL options of the seed controller", func() {
 		Expect(options.Completed().Limits.MaxEntries).To(Equal(10))
 	})
 
+	DescribeTable("completes every setting from its flag or its default",
+		func(args []string, expected cmd.ACLConfig) {
+			options, err := parse(args...)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(*options.Completed()).To(Equal(expected))
+		},
+		Entry("the defaults", nil, cmd.ACLConfig{
+			Config:                aclcontroller.Config{Limits: validation.DefaultLimits()},
+			HealthCheckSyncPeriod: 30 * time.Second,
+			MaxRetryDelay:         time.Minute,
+		}),
+		Entry("every flag", []string{
+			"--additional-allowed-cidrs=10.0.0.0/8", "--additional-allowed-cidrs=2001:db8::/32",
+			"--healthcheck-sync-period=1m", "--max-retry-delay=30s", "--max-entries=10", "--max-compiled-prefixes=20",
+		}, cmd.ACLConfig{
+			Config: aclcontroller.Config{
+				AdditionalAllowedCIDRs: []string{"10.0.0.0/8", "2001:db8::/32"},
+				Limits:                 validation.Limits{MaxEntries: 10, MaxCompiledPrefixes: 20},
+			},
+			HealthCheckSyncPeriod: time.Minute,
+			MaxRetryDelay:         30 * time.Second,
+		}),
+		Entry("one limit, the other's default", []string{"--max-entries=2000"}, cmd.ACLConfig{
+			Config:                aclcontroller.Config{Limits: validation.Limits{MaxEntries: 2000, MaxCompiledPrefixes: validation.DefaultMaxCompiledPrefixes}},
+			HealthCheckSyncPeriod: 30 * time.Second,
+			MaxRetryDelay:         time.Minute,
+		}),
+	)
+
+	It("leaves the namespace to the caller: it is the controller's own, not a flag", func() {
+		options, err := parse()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(options.Completed().Namespace).To(BeEmpty())
+	})
+
+	It("takes the defaults of the flags from the options it is called on", func() {
+		options := cmd.NewACLOptions()
+		options.MaxRetryDelay = 2 * time.Minute
+		options.Limits.Limits.MaxEntries = 7
+		flags := pflag.NewFlagSet("controller", pflag.ContinueOnError)
+		options.AddFlags(flags)
+		Expect(flags.Lookup("max-retry-delay").DefValue).To(Equal("2m0s"))
+		Expect(flags.Lookup("max-entries").DefValue).To(Equal("7"))
+	})
+
 	DescribeTable("refuses flags the controller cannot work with",
 		func(message string, args ...string) {
 			_, err := parse(args...)
@@ -51,5 +97,10 @@ var _ = Describe("The ACL options of the seed controller", func() {
 		Entry("no health checks", "--healthcheck-sync-period must be positive", "--healthcheck-sync-period=0s"),
 		Entry("no retry delay", "--max-retry-delay must be positive", "--max-retry-delay=0s"),
 		Entry("fewer compiled prefixes than entries", "must be at least --max-entries", "--max-entries=10", "--max-compiled-prefixes=5"),
+		Entry("an additional source without prefix length", `invalid --additional-allowed-cidrs entry "10.0.0.1"`, "--additional-allowed-cidrs=10.0.0.1"),
+		Entry("a negative health check period", "--healthcheck-sync-period must be positive, got -1s", "--healthcheck-sync-period=-1s"),
+		Entry("a negative retry delay", "--max-retry-delay must be positive, got -1m0s", "--max-retry-delay=-1m"),
+		Entry("no entries", "--max-entries must be at least 1", "--max-entries=0"),
+		Entry("a duration that is no duration", `invalid argument "often" for "--healthcheck-sync-period"`, "--healthcheck-sync-period=often"),
 	)
 })

@@ -32,10 +32,11 @@ func DefaultLimits() Limits {
 	return Limits{MaxEntries: DefaultMaxEntries, MaxCompiledPrefixes: DefaultMaxCompiledPrefixes}
 }
 
-// AddFlags adds flags for the limits to the flag set.
+// AddFlags adds flags for the limits to the flag set. The limits' current values are the flags' defaults, so the
+// defaults live where the limits are created (DefaultLimits) and not a second time here.
 func (l *Limits) AddFlags(fs *pflag.FlagSet) {
-	fs.IntVar(&l.MaxEntries, "max-entries", DefaultMaxEntries, "Maximum number of CIDR entries in one shoot's ACL rules.")
-	fs.IntVar(&l.MaxCompiledPrefixes, "max-compiled-prefixes", DefaultMaxCompiledPrefixes, "Maximum number of prefixes one shoot's ACL rules may compile to.")
+	fs.IntVar(&l.MaxEntries, "max-entries", l.MaxEntries, "Maximum number of CIDR entries in one shoot's ACL rules.")
+	fs.IntVar(&l.MaxCompiledPrefixes, "max-compiled-prefixes", l.MaxCompiledPrefixes, "Maximum number of prefixes one shoot's ACL rules may compile to.")
 }
 
 // Validate checks that the limits can be applied.

@@ -14,6 +14,7 @@ import (
 	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"google.golang.org/protobuf/proto"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 	"sigs.k8s.io/yaml"
@@ -42,10 +43,19 @@ func sharedShoots(n, entries int) []envoyfilter.SharedShoot {
 
 // configOf decodes the HTTP RBAC configuration an EnvoyFilter of RenderShared holds as EXTENSION_CONFIG.
 func configOf(filter *istionetworkingv1alpha3.EnvoyFilter) *rbachttpv3.RBAC {
-	ExpectWithOffset(1, filter.Spec.ConfigPatches).To(HaveLen(1))
+	return extensionConfigOf(filter, &rbachttpv3.RBAC{})
+}
+
+// networkConfigOf decodes the network RBAC configuration an EnvoyFilter of RenderShared holds as EXTENSION_CONFIG.
+func networkConfigOf(filter *istionetworkingv1alpha3.EnvoyFilter) *rbacnetworkv3.RBAC {
+	return extensionConfigOf(filter, &rbacnetworkv3.RBAC{})
+}
+
+// extensionConfigOf decodes into config the one EXTENSION_CONFIG an EnvoyFilter holds.
+func extensionConfigOf[T proto.Message](filter *istionetworkingv1alpha3.EnvoyFilter, config T) T {
+	ExpectWithOffset(2, filter.Spec.ConfigPatches).To(HaveLen(1))
 	patch := filter.Spec.ConfigPatches[0]
-	ExpectWithOffset(1, patch.ApplyTo).To(Equal(istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG))
-	config := &rbachttpv3.RBAC{}
+	ExpectWithOffset(2, patch.ApplyTo).To(Equal(istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG))
 	decodePatch(filter.Name, patch.Patch.Value.AsMap(), config)
 	return config
 }
@@ -147,16 +157,6 @@ var _ = Describe("RenderShared", func() {
 		Expect(largest).To(BeNumerically("<", maxObjectBytes/4))
 	})
 })
-
-// networkConfigOf decodes the network RBAC configuration an EnvoyFilter of RenderShared holds as EXTENSION_CONFIG.
-func networkConfigOf(filter *istionetworkingv1alpha3.EnvoyFilter) *rbacnetworkv3.RBAC {
-	ExpectWithOffset(1, filter.Spec.ConfigPatches).To(HaveLen(1))
-	patch := filter.Spec.ConfigPatches[0]
-	ExpectWithOffset(1, patch.ApplyTo).To(Equal(istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG))
-	config := &rbacnetworkv3.RBAC{}
-	decodePatch(filter.Name, patch.Patch.Value.AsMap(), config)
-	return config
-}
 
 // withObservabilityHosts gives each shoot the hosts gardener gives its observability Ingresses under the seed's
 // ingress domain (plutono, prometheus, alertmanager, vali).

@@ -18,8 +18,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 // gardenerRoute is how gardener v1.150's istio ingress chart routes a shared listener: a request whose destination

@@ -17,8 +17,8 @@ import (
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 const observabilityChain = "*.ingress.seed.example.com"

@@ -17,8 +17,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 var _ = Describe("What the rendered filters admit", func() {

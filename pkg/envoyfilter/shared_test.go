@@ -21,8 +21,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 // gardenerRouteRegexp is the header match of the CONNECT routes of gardener v1.150.0's shared listeners

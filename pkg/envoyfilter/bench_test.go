@@ -15,8 +15,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // BenchmarkRender measures rendering the EnvoyFilters of a shoot with 1, 50 and 1000 disjoint entries (half IPv4,
@@ -32,7 +32,7 @@ func BenchmarkRender(b *testing.B) {
 					cidrs = append(cidrs, netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i >> 8), byte(i)}), 48).String())
 				}
 			}
-			compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: cidrs}}})
+			compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: cidrs}}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -23,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-var _ = Describe("Seed toolchain", func() {
+var _ = Describe("Seed test harness", func() {
 	It("runs a real kube-apiserver built from Go modules", func() {
 		discoveryClient, err := discovery.NewDiscoveryClientForConfig(seed.Config)
 		Expect(err).NotTo(HaveOccurred())

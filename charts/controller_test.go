@@ -18,7 +18,7 @@ import (
 )
 
 // ControllerClusterRules are the cluster-wide permissions of the seed controller: every API call it makes, and nothing
-// else. test/e2e/controller runs the controller with exactly the rendered RBAC, so a missing rule fails there and a
+// else. test/component/controller runs the controller with exactly the rendered RBAC, so a missing rule fails there and a
 // superfluous one fails here.
 var ControllerClusterRules = []rbacv1.PolicyRule{
 	{APIGroups: []string{"extensions.gardener.cloud"}, Resources: []string{"extensions"}, Verbs: []string{"get", "list", "watch", "patch", "update"}},

@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 
-// Package charts embeds the extension's Helm charts, so that the chart tests, the end-to-end tests and the generator of
+// Package charts embeds the extension's Helm charts, so that the chart tests, the component tests and the generator of
 // the registration examples all use exactly the shipped files.
 package charts
 

@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 
-// Package example embeds the example manifests, so that the end-to-end tests and the demo create exactly the shipped
+// Package example embeds the example manifests, so that the component tests and the demo create exactly the shipped
 // files in a real garden.
 package example
 

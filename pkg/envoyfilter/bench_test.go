@@ -15,8 +15,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // BenchmarkRender measures rendering the EnvoyFilters of a shoot with 1, 50 and 1000 disjoint entries (half IPv4,
@@ -32,7 +32,7 @@ func BenchmarkRender(b *testing.B) {
 					cidrs = append(cidrs, netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, byte(i >> 8), byte(i)}), 48).String())
 				}
 			}
-			compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: cidrs}}})
+			compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: cidrs}}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func BenchmarkRender(b *testing.B) {
 // gateway with 10, 100 and 1000 ACL shoots of 50 entries each: with the shared slots (what the controller deploys),
 // every slot filter of the listener evaluated, and with the inline layout before the switch, one filter per ACL shoot.
 // The request is for a shoot's kube-apiserver from a source its rules do not admit, so every filter decides fully.
-// The evaluator is pkg/envoyrbac, not Envoy; it looks match trees up as Envoy does (longest prefix from the value,
+// The evaluator is test/envoyrbac, not Envoy; it looks match trees up as Envoy does (longest prefix from the value,
 // one range lookup), so the growth with the number of shoots is the configuration's, not the evaluator's.
 func BenchmarkSharedListenerRequest(b *testing.B) {
 	for _, count := range []int{10, 100, 1000} {

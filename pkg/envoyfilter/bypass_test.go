@@ -18,8 +18,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // gardenerRoute is how gardener v1.150's istio ingress chart routes a shared listener: a request whose destination
@@ -81,7 +81,7 @@ var _ = Describe("Bypass attempts on the shared listeners", func() {
 	pool = append(pool, "", ",", "foo.svc.cluster.local", "outbound|443||kube-apiserver.x.svc.cluster.local", victim+"--kube-apiserver-socket,x")
 
 	victimFilter := func(header string) *rbachttpv3.RBAC {
-		compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: []string{"192.0.2.0/24"}}}})
+		compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: []string{"192.0.2.0/24"}}}})
 		Expect(err).NotTo(HaveOccurred())
 		filter, err := envoyfilter.SharedListenerRBAC("acl_", header, envoyfilter.Destinations(victim), compiled.Type, compiled.Prefixes())
 		Expect(err).NotTo(HaveOccurred())

@@ -17,8 +17,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 var _ = Describe("Lockout safety", func() {

@@ -19,8 +19,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 var prefixes = []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("198.51.100.7/32"), netip.MustParsePrefix("2001:db8::/32")}

@@ -22,7 +22,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 // sharedShoots returns n ACL shoots with entries admitted IPv4 /24 ranges each plus six always-allowed ranges.

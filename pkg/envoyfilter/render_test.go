@@ -20,14 +20,14 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // dualStackInput is a representative shoot: dual-stack rules with a DENY exception, served by the default ingress
 // gateway (with the legacy VPN listener and the seed's observability ingress) and a zonal one, with the wildcard
 // endpoint host of the seed's ingress domain on the default gateway.
 func dualStackInput() envoyfilter.Input {
-	compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{
+	compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{
 		{Action: acl.ActionAllow, CIDRs: []string{"203.0.113.0/24", "2001:db8:1::/48"}},
 		{Action: acl.ActionDeny, CIDRs: []string{"203.0.113.128/25"}},
 	}})

@@ -17,8 +17,8 @@ import (
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 const observabilityChain = "*.ingress.seed.example.com"
@@ -104,7 +104,7 @@ type seedShoot struct {
 
 func randomSeedShoot(rng *rand.Rand, index int, randomPrefix func() netip.Prefix) seedShoot {
 	id := fmt.Sprintf("shoot--dev--s%d", index)
-	compiled, err := policy.Compile(randomConfig(rng, randomPrefix, 3))
+	compiled, err := policytest.Compile(randomConfig(rng, randomPrefix, 3))
 	Expect(err).NotTo(HaveOccurred())
 	shoot := seedShoot{
 		id:       id,

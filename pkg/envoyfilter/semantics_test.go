@@ -17,8 +17,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 var _ = Describe("What the rendered filters admit", func() {
@@ -28,7 +28,7 @@ var _ = Describe("What the rendered filters admit", func() {
 
 		for iteration := range 60 {
 			config := randomConfig(rng, randomPrefix, 4)
-			compiled, err := policy.Compile(config)
+			compiled, err := policytest.Compile(config)
 			Expect(err).NotTo(HaveOccurred())
 			input := envoyfilter.Input{
 				TechnicalID: "shoot--dev--prop", Policy: compiled,

@@ -21,8 +21,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // gardenerRouteRegexp is the header match of the CONNECT routes of gardener v1.150.0's shared listeners
@@ -58,7 +58,7 @@ var _ = Describe("SharedListenerMatcher", func() {
 			for _, id := range []string{"shoot--dev--s1", "shoot--dev--s10", "shoot--dev--s100", "shoot--dev--t"}[:1+rng.IntN(4)] {
 				config := randomConfig(rng, randomPrefix, 3)
 				config.Type = principalTypes[rng.IntN(len(principalTypes))]
-				compiled, err := policy.Compile(config)
+				compiled, err := policytest.Compile(config)
 				Expect(err).NotTo(HaveOccurred())
 				input := envoyfilter.Input{TechnicalID: id, Policy: compiled, AlwaysAllowed: []netip.Prefix{randomPrefix()}}
 				shoot := envoyfilter.SharedShoot{TechnicalID: id, PrincipalType: config.Type, Allowed: envoyfilter.AllowedPrefixes(input)}

@@ -44,31 +44,6 @@ type Entries struct {
 	HasAllowRule bool
 }
 
-// Compile computes the allowed set of a configuration. Entries with host bits set are read as their network, which
-// is how Envoy matches them; any entry that is not a prefix at all is an error.
-func Compile(config *acl.ACLConfig) (*Policy, error) {
-	var entries Entries
-	for i, rule := range config.Rules {
-		var target *[]netip.Prefix
-		switch rule.Action {
-		case acl.ActionAllow:
-			target, entries.HasAllowRule = &entries.Allow, true
-		case acl.ActionDeny:
-			target = &entries.Deny
-		default:
-			return nil, fmt.Errorf("failed to compile rule %d: unknown action %q", i, rule.Action)
-		}
-		for j, entry := range rule.CIDRs {
-			prefix, err := netip.ParsePrefix(entry)
-			if err != nil || prefix.Addr().Is4In6() {
-				return nil, fmt.Errorf("failed to compile rule %d entry %d: %q is not a CIDR", i, j, entry)
-			}
-			*target = append(*target, prefix.Masked())
-		}
-	}
-	return Build(config.Type, entries)
-}
-
 // Build computes the allowed set from parsed, masked prefixes. The set operations sort their input; prefixes that
 // arrive sorted by address make that sort, the dominant cost for large rule sets, nearly linear.
 func Build(principalType acl.PrincipalType, entries Entries) (*Policy, error) {

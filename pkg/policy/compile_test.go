@@ -12,6 +12,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 func allow(cidrs ...string) acl.Rule { return acl.Rule{Action: acl.ActionAllow, CIDRs: cidrs} }
@@ -28,7 +29,7 @@ func prefixes(texts ...string) []netip.Prefix {
 var _ = Describe("Compile", func() {
 	DescribeTable("computes the minimal allowed prefixes per family",
 		func(rules []acl.Rule, ipv4, ipv6 []netip.Prefix) {
-			compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: rules})
+			compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: rules})
 			Expect(err).NotTo(HaveOccurred())
 			Expect(compiled.IPv4).To(Equal(ipv4))
 			Expect(compiled.IPv6).To(Equal(ipv6))
@@ -65,32 +66,32 @@ var _ = Describe("Compile", func() {
 	)
 
 	It("keeps the principal type", func() {
-		compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeDirectRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/8")}})
+		compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeDirectRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/8")}})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(compiled.Type).To(Equal(acl.PrincipalTypeDirectRemoteIP))
 	})
 
 	It("refuses entries that are not prefixes instead of guessing", func() {
-		_, err := policy.Compile(&acl.ACLConfig{Rules: []acl.Rule{allow("10.0.0.0/8", "bogus")}})
-		Expect(err).To(MatchError(ContainSubstring(`failed to compile rule 0 entry 1: "bogus" is not a CIDR`)))
-		_, err = policy.Compile(&acl.ACLConfig{Rules: []acl.Rule{allow("::ffff:10.0.0.0/104")}})
+		_, err := policytest.Compile(&acl.ACLConfig{Rules: []acl.Rule{allow("10.0.0.0/8", "bogus")}})
+		Expect(err).To(MatchError(ContainSubstring(`rules[0].cidrs[1]: Invalid value: "bogus"`)))
+		_, err = policytest.Compile(&acl.ACLConfig{Rules: []acl.Rule{allow("::ffff:10.0.0.0/104")}})
 		Expect(err).To(HaveOccurred())
-		_, err = policy.Compile(&acl.ACLConfig{Rules: []acl.Rule{{Action: "MAYBE", CIDRs: []string{"10.0.0.0/8"}}}})
-		Expect(err).To(MatchError(ContainSubstring(`unknown action "MAYBE"`)))
+		_, err = policytest.Compile(&acl.ACLConfig{Rules: []acl.Rule{{Action: "MAYBE", CIDRs: []string{"10.0.0.0/8"}}}})
+		Expect(err).To(MatchError(ContainSubstring(`rules[0].action: Unsupported value: "MAYBE"`)))
 	})
 
 	Describe("Hash", func() {
 		It("is equal for rule sets that allow the same set", func() {
-			a, _ := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/25", "10.0.0.128/25")}})
-			b, _ := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/24")}})
+			a, _ := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/25", "10.0.0.128/25")}})
+			b, _ := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/24")}})
 			Expect(a.Hash()).To(Equal(b.Hash()))
 			Expect(a.Hash()).To(HaveLen(64))
 		})
 
 		It("differs for different sets and for different principal types", func() {
-			a, _ := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/24")}})
-			b, _ := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.1.0/24")}})
-			c, _ := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeDirectRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/24")}})
+			a, _ := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/24")}})
+			b, _ := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{allow("10.0.1.0/24")}})
+			c, _ := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeDirectRemoteIP, Rules: []acl.Rule{allow("10.0.0.0/24")}})
 			Expect(a.Hash()).NotTo(Equal(b.Hash()))
 			Expect(a.Hash()).NotTo(Equal(c.Hash()))
 		})

@@ -22,7 +22,7 @@ type Decision struct {
 	Reason string
 }
 
-// Explain decides an address exactly as Compile does, and names the first rule entry (in the order written) that
+// Explain decides an address exactly as the compiled Policy does, and names the first rule entry (in the order written) that
 // decides it: a containing DENY entry if there is one, otherwise a containing ALLOW entry.
 func Explain(config *acl.ACLConfig, addr netip.Addr) Decision {
 	if rule, entry, ok := find(config, acl.ActionDeny, addr); ok {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // maxFuzzEntries bounds a generated rule set: the mutator keeps growing inputs, and checking every probe
@@ -66,7 +67,10 @@ func FuzzCompile(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		config, probes := rulesFromBytes(data)
-		compiled, err := policy.Compile(config)
+		if len(config.Rules) == 0 {
+			t.Skip("the webhook and the controller refuse a providerConfig without rules: there is nothing to compile")
+		}
+		compiled, err := policytest.Compile(config)
 		if err != nil {
 			t.Fatalf("compile failed for generated rules %+v: %v", config.Rules, err)
 		}

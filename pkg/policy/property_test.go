@@ -14,6 +14,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 // randomRules generates rule sets whose CIDRs crowd into a small part of each family, so that overlaps, nesting,
@@ -102,7 +103,7 @@ var _ = Describe("Compile and Explain properties", func() {
 		probed := 0
 		for iteration := range iterations {
 			config := gen.config()
-			compiled, err := policy.Compile(config)
+			compiled, err := policytest.Compile(config)
 			Expect(err).NotTo(HaveOccurred())
 
 			for _, addr := range gen.probes(config, compiled) {
@@ -124,7 +125,7 @@ var _ = Describe("Compile and Explain properties", func() {
 		gen := randomRules{rng: rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 2))}
 		for iteration := range iterations {
 			config := gen.config()
-			compiled, err := policy.Compile(config)
+			compiled, err := policytest.Compile(config)
 			Expect(err).NotTo(HaveOccurred())
 
 			for _, family := range [][]netip.Prefix{compiled.IPv4, compiled.IPv6} {

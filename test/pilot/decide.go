@@ -21,7 +21,7 @@ import (
 	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	"google.golang.org/protobuf/types/known/anypb"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 const typeURLPrefix = "type.googleapis.com/"
@@ -340,7 +340,7 @@ func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
 }
 
 // Decide runs the RBAC filters of a chain on a connection and, if the chain has an HTTP connection manager, a request
-// on it, in the order Envoy runs them, with pkg/envoyrbac. Network RBAC filters see no headers. Evaluation stops at
+// on it, in the order Envoy runs them, with test/envoyrbac. Network RBAC filters see no headers. Evaluation stops at
 // the first filter that denies: Envoy closes the connection or answers 403 there. The caller gives the addresses and
 // SNI as Envoy sees them (see envoyrbac.Request; the HTTP connection manager's use_remote_address and
 // xff_num_trusted_hops decide RemoteIP for HTTP filters).
@@ -351,7 +351,7 @@ func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
 // after every RBAC filter (ext_authz, Lua: they may refuse what RBAC admitted, which Decision.Gatekeepers lists, but
 // never admit what it refused). Any other filter, a gatekeeper before an HTTP RBAC filter, filters from ECDS that
 // pilot did not generate, per-route configuration of another HTTP filter, RBAC filters with shadow rules only,
-// without rules, RBAC filters with a shadow_matcher, and rules or match trees outside pkg/envoyrbac's subset (Allowed,
+// without rules, RBAC filters with a shadow_matcher, and rules or match trees outside test/envoyrbac's subset (Allowed,
 // MatcherAllowed) are errors.
 func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request) (Decision, error) {
 	filters, gatekeepers, err := c.rbacFilters(chain)

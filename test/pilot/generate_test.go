@@ -19,7 +19,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/test/pilot"
 )
 

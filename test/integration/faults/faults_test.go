@@ -30,8 +30,8 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -49,7 +49,7 @@ func allowOnly(cidr string) string {
 
 // hashOf is the hash the controller reports for rules that allow only cidr.
 func hashOf(cidr string) string {
-	compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: []string{cidr}}}})
+	compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: []string{cidr}}}})
 	Expect(err).NotTo(HaveOccurred())
 	return compiled.Hash()
 }

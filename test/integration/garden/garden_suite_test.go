@@ -17,7 +17,7 @@ import (
 
 func TestGarden(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "Integration Garden Toolchain Suite")
+	RunSpecs(t, "Integration Garden Harness Suite")
 }
 
 var garden *testenv.Garden

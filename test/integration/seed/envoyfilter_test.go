@@ -17,12 +17,12 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
+	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
 
 var _ = Describe("Rendered EnvoyFilters", func() {
 	It("are accepted by the istio CRD schema of the seed and read back unchanged", func(ctx context.Context) {
-		compiled, err := policy.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeDirectRemoteIP, Rules: []acl.Rule{
+		compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeDirectRemoteIP, Rules: []acl.Rule{
 			{Action: acl.ActionAllow, CIDRs: []string{"198.51.100.0/24", "2001:db8::/32"}},
 		}})
 		Expect(err).NotTo(HaveOccurred())

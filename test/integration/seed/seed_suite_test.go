@@ -17,7 +17,7 @@ import (
 
 func TestSeed(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "Integration Seed Toolchain Suite")
+	RunSpecs(t, "Integration Seed Suite")
 }
 
 var seed *testenv.Seed

@@ -14,7 +14,7 @@ import (
 	. "github.com/onsi/gomega"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 // httpMatcher reads the match tree of an HTTP RBAC filter config written as in Envoy's documentation, validated as

@@ -14,7 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-var _ = Describe("Garden toolchain", func() {
+var _ = Describe("Garden test harness", func() {
 	It("serves Shoots through a real gardener-apiserver", func(ctx context.Context) {
 		shoots := &gardencorev1beta1.ShootList{}
 		Expect(garden.Client.List(ctx, shoots)).To(Succeed())

@@ -26,7 +26,7 @@ import (
 
 func TestAdmission(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "E2E Admission Suite")
+	RunSpecs(t, "Component Admission Suite")
 }
 
 const (

@@ -6,11 +6,14 @@ package seed_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"golang.org/x/mod/modfile"
 	"google.golang.org/protobuf/types/known/structpb"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
@@ -23,13 +26,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-var _ = Describe("Seed toolchain", func() {
+var _ = Describe("Seed test harness", func() {
 	It("runs a real kube-apiserver built from Go modules", func() {
 		discoveryClient, err := discovery.NewDiscoveryClientForConfig(seed.Config)
 		Expect(err).NotTo(HaveOccurred())
 		version, err := discoveryClient.ServerVersion()
 		Expect(err).NotTo(HaveOccurred())
-		Expect(version.GitVersion).To(Equal("v1.36.4"))
+		Expect(version.GitVersion).To(Equal(envtestKubernetesVersion()))
 	})
 
 	It("serves the CRDs gardenlet installs into a seed", func(ctx context.Context) {
@@ -95,3 +98,19 @@ var _ = Describe("Seed toolchain", func() {
 		Expect(apierrors.IsInvalid(err)).To(BeTrue(), "expected an Invalid error from the CRD schema, got %v", err)
 	})
 })
+
+// envtestKubernetesVersion returns the version of k8s.io/kubernetes that hack/prepare-envtest.sh builds the
+// kube-apiserver from: the one hack/tools/envtest/go.mod requires, where the version is pinned.
+func envtestKubernetesVersion() string {
+	content, err := os.ReadFile(filepath.Join("..", "..", "..", "hack", "tools", "envtest", "go.mod"))
+	Expect(err).NotTo(HaveOccurred())
+	module, err := modfile.ParseLax("go.mod", content, nil)
+	Expect(err).NotTo(HaveOccurred())
+	for _, require := range module.Require {
+		if require.Mod.Path == "k8s.io/kubernetes" {
+			return require.Mod.Version
+		}
+	}
+	Fail("hack/tools/envtest/go.mod requires no k8s.io/kubernetes")
+	return ""
+}

@@ -23,7 +23,7 @@ import (
 
 func TestController(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "E2E Controller Suite")
+	RunSpecs(t, "Component Controller Suite")
 }
 
 const heartbeatNamespace = "garden-acl"

@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyrbac"
+	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 )
 
 // rules reads RBAC rules written as in Envoy's documentation (JSON form of the YAML examples).

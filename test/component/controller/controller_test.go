@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
@@ -76,12 +77,17 @@ var _ = Describe("gardener-extension-acl", func() {
 		Eventually(func(g Gomega) {
 			managedResource := &resourcesv1alpha1.ManagedResource{}
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: aclcontroller.SharedManagedResourceName("istio-ingress")}, managedResource)).To(Succeed())
-			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1))
-			secret := &corev1.Secret{}
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
-			manifests, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
-			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(string(manifests)).To(And(ContainSubstring("name: acl-shared"), ContainSubstring("name: acl-8443-f0-s"), ContainSubstring("namespace: istio-ingress")))
+			// One secret for the insertions and one per shard of the slots (envoyfilter.RenderSharedGroups).
+			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1 + envoyfilter.SharedListenerShards))
+			var manifests []byte
+			for _, ref := range managedResource.Spec.SecretRefs {
+				secret := &corev1.Secret{}
+				g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: ref.Name}, secret)).To(Succeed())
+				data, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
+				g.Expect(err).NotTo(HaveOccurred())
+				manifests = append(manifests, data...)
+			}
+			g.Expect(string(manifests)).To(And(ContainSubstring("name: acl-shared"), ContainSubstring("name: acl-8443-f0-s0"), ContainSubstring("name: acl-8443-f7-s7"), ContainSubstring("namespace: istio-ingress")))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 
 		// No resource manager runs here, so the ManagedResource is never applied: the health check must say so.

@@ -31,10 +31,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/gardener-community/gardener-extension-acl/charts"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 const (
-	extensionType = "acl"
 	// chartRegistry is where the release pipeline publishes the charts as OCI artifacts.
 	chartRegistry = "ghcr.io/gardener-community/charts"
 	// imageRegistry is where the release pipeline publishes the images.
@@ -82,16 +82,16 @@ func run(versionFile, outDir string) error {
 func controllerRegistration() *gardencorev1beta1.ControllerRegistration {
 	return &gardencorev1beta1.ControllerRegistration{
 		TypeMeta:   metav1.TypeMeta{APIVersion: gardencorev1beta1.SchemeGroupVersion.String(), Kind: "ControllerRegistration"},
-		ObjectMeta: metav1.ObjectMeta{Name: "extension-" + extensionType},
+		ObjectMeta: metav1.ObjectMeta{Name: "extension-" + constants.ExtensionType},
 		Spec: gardencorev1beta1.ControllerRegistrationSpec{
 			Resources: []gardencorev1beta1.ControllerResource{{
 				Kind: extensionsv1alpha1.ExtensionResource,
-				Type: extensionType,
+				Type: constants.ExtensionType,
 				// Workerless shoots expose a kube-apiserver like any other; their rules are enforced the same way.
 				WorkerlessSupported: ptr.To(true),
 			}},
 			Deployment: &gardencorev1beta1.ControllerRegistrationDeployment{
-				DeploymentRefs: []gardencorev1beta1.DeploymentRef{{Name: "extension-" + extensionType}},
+				DeploymentRefs: []gardencorev1beta1.DeploymentRef{{Name: "extension-" + constants.ExtensionType}},
 			},
 		},
 	}
@@ -100,7 +100,7 @@ func controllerRegistration() *gardencorev1beta1.ControllerRegistration {
 func controllerDeployment(archive []byte, version string) *gardencorev1.ControllerDeployment {
 	return &gardencorev1.ControllerDeployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: gardencorev1.SchemeGroupVersion.String(), Kind: "ControllerDeployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: "extension-" + extensionType},
+		ObjectMeta: metav1.ObjectMeta{Name: "extension-" + constants.ExtensionType},
 		Helm: &gardencorev1.HelmControllerDeployment{
 			RawChart: archive,
 			Values:   jsonValues(map[string]any{"image": map[string]any{"repository": imageRegistry + "/gardener-extension-acl", "tag": version}}),
@@ -116,7 +116,7 @@ func operatorExtension(version string) *operatorv1alpha1.Extension {
 	}
 	return &operatorv1alpha1.Extension{
 		TypeMeta:   metav1.TypeMeta{APIVersion: operatorv1alpha1.SchemeGroupVersion.String(), Kind: "Extension"},
-		ObjectMeta: metav1.ObjectMeta{Name: extensionType},
+		ObjectMeta: metav1.ObjectMeta{Name: constants.ExtensionType},
 		Spec: operatorv1alpha1.ExtensionSpec{
 			Resources: controllerRegistration().Spec.Resources,
 			Deployment: &operatorv1alpha1.Deployment{

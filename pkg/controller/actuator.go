@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
@@ -92,7 +93,7 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	if err != nil {
 		return fmt.Errorf("failed to serialize EnvoyFilters: %w", err)
 	}
-	if err := managedresources.CreateForSeed(ctx, a.client, ex.Namespace, ManagedResourceName, false, data); err != nil {
+	if err := managedresources.CreateForSeed(ctx, a.client, ex.Namespace, constants.ManagedResourceName, false, data); err != nil {
 		return fmt.Errorf("failed to deploy the EnvoyFilters: %w", err)
 	}
 	gatewayNamespaces := make([]string, 0, len(found.Gateways))
@@ -153,12 +154,12 @@ func (a *actuator) delete(ctx context.Context, ex *extensionsv1alpha1.Extension)
 	if _, err := a.removeLegacyObjects(ctx, ex, nil, false); err != nil {
 		return err
 	}
-	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); err != nil {
+	if err := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, constants.ManagedResourceName); err != nil {
 		return fmt.Errorf("failed to delete the EnvoyFilters: %w", err)
 	}
 	timeoutCtx, cancel := context.WithTimeout(ctx, deleteTimeout)
 	defer cancel()
-	if err := managedresources.WaitUntilDeleted(timeoutCtx, a.client, ex.Namespace, ManagedResourceName); err != nil {
+	if err := managedresources.WaitUntilDeleted(timeoutCtx, a.client, ex.Namespace, constants.ManagedResourceName); err != nil {
 		return fmt.Errorf("failed waiting for the EnvoyFilters to be deleted: %w", err)
 	}
 	return nil
@@ -168,7 +169,7 @@ func (a *actuator) delete(ctx context.Context, ex *extensionsv1alpha1.Extension)
 func (a *actuator) ForceDelete(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
 	forgetMetrics(ex.Namespace)
 	var err error
-	if deleteErr := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, ManagedResourceName); deleteErr != nil {
+	if deleteErr := managedresources.DeleteForSeed(ctx, a.client, ex.Namespace, constants.ManagedResourceName); deleteErr != nil {
 		err = fmt.Errorf("failed to delete the EnvoyFilters: %w", deleteErr)
 	}
 	return observe("force-delete", err)
@@ -177,7 +178,7 @@ func (a *actuator) ForceDelete(ctx context.Context, _ logr.Logger, ex *extension
 // Migrate hands the shoot over to another seed: the ManagedResource goes, the EnvoyFilters stay until the shoot's
 // control plane has left this seed.
 func (a *actuator) Migrate(ctx context.Context, _ logr.Logger, ex *extensionsv1alpha1.Extension) error {
-	if err := managedresources.SetKeepObjects(ctx, a.client, ex.Namespace, ManagedResourceName, true); client.IgnoreNotFound(err) != nil {
+	if err := managedresources.SetKeepObjects(ctx, a.client, ex.Namespace, constants.ManagedResourceName, true); client.IgnoreNotFound(err) != nil {
 		return observe("migrate", fmt.Errorf("failed to keep the EnvoyFilters: %w", err))
 	}
 	return observe("migrate", a.delete(ctx, ex))

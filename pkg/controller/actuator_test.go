@@ -37,6 +37,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/install"
 	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
@@ -79,7 +80,7 @@ var _ = Describe("The actuator", func() {
 		return actuator.Reconcile(ctx, logr.Discard(), latest(ctx))
 	}
 	managedResourceKey := func() client.ObjectKey {
-		return client.ObjectKey{Namespace: shoot.TechnicalID(), Name: aclcontroller.ManagedResourceName}
+		return client.ObjectKey{Namespace: shoot.TechnicalID(), Name: constants.ManagedResourceName}
 	}
 	// deployed returns the shoot's ManagedResource and the secrets it refers to, as stored.
 	deployed := func(ctx context.Context) []client.Object {
@@ -293,7 +294,7 @@ var _ = Describe("The actuator", func() {
 
 			Expect(actuator.Delete(ctx, logr.Discard(), latest(ctx))).To(Succeed())
 			Expect(gone(ctx, objects)).To(BeTrue())
-			Expect(keptObjects).To(HaveKeyWithValue(aclcontroller.ManagedResourceName, false), "the EnvoyFilters go with the ManagedResource")
+			Expect(keptObjects).To(HaveKeyWithValue(constants.ManagedResourceName, false), "the EnvoyFilters go with the ManagedResource")
 		})
 
 		It("succeeds for a shoot it never reconciled", func(ctx context.Context) {
@@ -348,7 +349,7 @@ var _ = Describe("The actuator", func() {
 			Expect(actuator.Migrate(ctx, logr.Discard(), latest(ctx))).To(Succeed())
 			Expect(gone(ctx, objects)).To(BeTrue())
 			// The shoot's kube-apiserver keeps running here until the shoot's control plane has left the seed.
-			Expect(keptObjects).To(HaveKeyWithValue(aclcontroller.ManagedResourceName, true))
+			Expect(keptObjects).To(HaveKeyWithValue(constants.ManagedResourceName, true))
 		})
 
 		It("succeeds for a shoot it never reconciled", func(ctx context.Context) {

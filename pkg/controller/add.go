@@ -13,7 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 const (
@@ -52,7 +52,7 @@ func AddToManagerWithOptions(ctx context.Context, mgr manager.Manager, options A
 		FinalizerSuffix:           FinalizerSuffix,
 		Resync:                    0,
 		Predicates:                extension.DefaultPredicates(ctx, mgr, options.IgnoreOperationAnnotation),
-		Type:                      validation.ExtensionType,
+		Type:                      constants.ExtensionType,
 		IgnoreOperationAnnotation: options.IgnoreOperationAnnotation,
 		WatchBuilder:              watches(mgr, options.Config.Namespace),
 	})

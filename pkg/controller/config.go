@@ -8,11 +8,6 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 )
 
-const (
-	// ManagedResourceName is the name of the seed ManagedResource that holds a shoot's EnvoyFilters.
-	ManagedResourceName = "extension-acl-envoyfilters"
-)
-
 // Config configures the actuator.
 type Config struct {
 	// AdditionalAllowedCIDRs always reach every control plane of the seed.

@@ -17,21 +17,14 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
-)
-
-const (
-	// SharedManagedResourcePrefix prefixes the name of the ManagedResource that holds the shared listeners'
-	// EnvoyFilters of an ingress gateway (SharedManagedResourceName).
-	SharedManagedResourcePrefix = "extension-acl-shared-"
-	// SharedIngressNamespaceLabel labels a shared ManagedResource with the ingress namespace its EnvoyFilters go to.
-	SharedIngressNamespaceLabel = "acl.extensions.gardener.cloud/ingress-namespace"
 )
 
 // SharedManagedResourceName returns the name of the ManagedResource, in the controller's own namespace, that holds the
 // EnvoyFilters envoyfilter.RenderShared renders for the ingress gateway of an ingress namespace.
 func SharedManagedResourceName(ingressNamespace string) string {
-	return SharedManagedResourcePrefix + ingressNamespace
+	return constants.SharedManagedResourcePrefix + ingressNamespace
 }
 
 // gatewayReconciler deploys the shared listeners' configuration of every ingress gateway of the seed.
@@ -73,7 +66,7 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 		deployed = &resourcesv1alpha1.ManagedResourceList{}
 	}
 	for _, managedResource := range deployed.Items {
-		namespace := managedResource.Labels[SharedIngressNamespaceLabel]
+		namespace := managedResource.Labels[constants.SharedIngressNamespaceLabel]
 		if _, exists := plan.gateways[namespace]; exists || !plan.deployable(namespace) {
 			continue
 		}
@@ -120,7 +113,7 @@ func (r *gatewayReconciler) deploy(ctx context.Context, shared *envoyfilter.Shar
 		}
 		refs = append(refs, corev1.LocalObjectReference{Name: secretName})
 	}
-	labels := map[string]string{SharedIngressNamespaceLabel: namespace}
+	labels := map[string]string{constants.SharedIngressNamespaceLabel: namespace}
 	if err := managedresources.NewForSeed(r.client, r.namespace, name, false).WithSecretRefs(refs).WithLabels(labels).Reconcile(ctx); err != nil {
 		return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
 	}

@@ -27,7 +27,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 const (
@@ -78,7 +78,7 @@ func AddGatewayReconcilerToManager(mgr manager.Manager, options GatewayAddOption
 	}{
 		{&extensionsv1alpha1.Extension{}, []predicate.Predicate{predicate.NewPredicateFuncs(func(object client.Object) bool {
 			extension, ok := object.(*extensionsv1alpha1.Extension)
-			return ok && extension.Spec.Type == validation.ExtensionType
+			return ok && extension.Spec.Type == constants.ExtensionType
 		})}},
 		{&extensionsv1alpha1.Cluster{}, []predicate.Predicate{predicate.Funcs{
 			UpdateFunc: func(e event.UpdateEvent) bool { return clusterSourcesChanged(e.ObjectOld, e.ObjectNew) },
@@ -91,7 +91,7 @@ func AddGatewayReconcilerToManager(mgr manager.Manager, options GatewayAddOption
 		{&appsv1.Deployment{}, []predicate.Predicate{isIngressGateway}},
 		{&istionetworkingv1alpha3.EnvoyFilter{}, []predicate.Predicate{isIngressGateway}},
 		{&corev1.ConfigMap{}, []predicate.Predicate{predicate.NewPredicateFuncs(func(object client.Object) bool {
-			return object.GetNamespace() == SeedShootInfoNamespace && object.GetName() == SeedShootInfoName
+			return object.GetNamespace() == constants.SeedShootInfoNamespace && object.GetName() == constants.SeedShootInfoName
 		})}},
 		// A shared ManagedResource deleted by hand takes a gateway's shared filters with it.
 		{&resourcesv1alpha1.ManagedResource{}, []predicate.Predicate{predicate.Funcs{
@@ -99,7 +99,7 @@ func AddGatewayReconcilerToManager(mgr manager.Manager, options GatewayAddOption
 			UpdateFunc:  func(event.UpdateEvent) bool { return false },
 			GenericFunc: func(event.GenericEvent) bool { return false },
 			DeleteFunc: func(e event.DeleteEvent) bool {
-				_, shared := e.Object.GetLabels()[SharedIngressNamespaceLabel]
+				_, shared := e.Object.GetLabels()[constants.SharedIngressNamespaceLabel]
 				return shared && e.Object.GetNamespace() == options.Config.Namespace
 			},
 		}}},

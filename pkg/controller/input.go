@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
@@ -88,7 +89,7 @@ func renderInput(ctx context.Context, reader client.Reader, config Config, names
 		infrastructure = nil
 	}
 	shootInfo := &corev1.ConfigMap{}
-	if err := reader.Get(ctx, client.ObjectKey{Namespace: SeedShootInfoNamespace, Name: SeedShootInfoName}, shootInfo); err != nil {
+	if err := reader.Get(ctx, client.ObjectKey{Namespace: constants.SeedShootInfoNamespace, Name: constants.SeedShootInfoName}, shootInfo); err != nil {
 		if !apierrors.IsNotFound(err) {
 			return exposure.RenderInput{}, fmt.Errorf("failed to get the seed's shoot-info: %w", err)
 		}
@@ -124,7 +125,7 @@ func exposureObjects(ctx context.Context, reader client.Reader, namespace string
 	}
 	objects.Ingresses = ingressList.Items
 
-	ingressGateways := client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}
+	ingressGateways := client.MatchingLabels{constants.IngressGatewayLabelKey: constants.IngressGatewayLabelValue}
 	deployments, err := ingressGatewayDeployments(ctx, reader)
 	if err != nil {
 		return exposure.Objects{}, err
@@ -146,7 +147,7 @@ func exposureObjects(ctx context.Context, reader client.Reader, namespace string
 // ingressGatewayDeployments lists the Deployments of the seed's istio ingress gateways.
 func ingressGatewayDeployments(ctx context.Context, reader client.Reader) ([]appsv1.Deployment, error) {
 	list := &appsv1.DeploymentList{}
-	if err := reader.List(ctx, list, client.MatchingLabels{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue}); err != nil {
+	if err := reader.List(ctx, list, client.MatchingLabels{constants.IngressGatewayLabelKey: constants.IngressGatewayLabelValue}); err != nil {
 		return nil, fmt.Errorf("failed to list istio ingress gateway Deployments: %w", err)
 	}
 	return list.Items, nil

@@ -7,6 +7,8 @@ package controller
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 // Results of an actuator operation, the values of the result label.
@@ -17,21 +19,21 @@ const (
 
 var (
 	operationsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: "gardener_extension_acl",
+		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "operations_total",
 		Help:      "Operations of the ACL actuator by operation (reconcile, delete, migrate, restore) and result (success, error).",
 	}, []string{"operation", "result"})
 
 	renderedPrefixes = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: "gardener_extension_acl",
+		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "rendered_prefixes",
 		Help:      "Prefixes a shoot's EnvoyFilters admit, by control plane namespace and address family, always-allowed sources included.",
 	}, []string{"namespace", "family"})
 
 	clientAddressesHidden = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: "gardener_extension_acl",
+		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "client_addresses_hidden",
 		Help:      "1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by control plane namespace and ingress gateway namespace.",

@@ -23,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 // OrphanControllerName is the name of the reconciler that removes the EnvoyFilters of shoots that left the seed.
@@ -39,7 +39,7 @@ type orphanReconciler struct {
 }
 
 // NewOrphanReconciler returns the reconciler that deletes the shoots' own EnvoyFilters (those labelled with
-// envoyfilter.ControlPlaneNamespaceLabel) whose control plane namespace no longer exists. Gardener deletes them with the
+// constants.ControlPlaneNamespaceLabel) whose control plane namespace no longer exists. Gardener deletes them with the
 // shoot's ManagedResource, except after a control plane migration: Migrate keeps them (the source kube-apiserver runs
 // until gardener deletes it) and gardener-resource-manager releases kept objects, so they would stay in the ingress
 // namespaces for good. Both lookups go to the API server (reader), not to a cache: the controller caches only the
@@ -53,13 +53,13 @@ func NewOrphanReconciler(reader client.Reader, writer client.Writer) reconcile.R
 func (r *orphanReconciler) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
 	log := logf.FromContext(ctx)
 	filters := &istionetworkingv1alpha3.EnvoyFilterList{}
-	if err := r.reader.List(ctx, filters, client.HasLabels{envoyfilter.ControlPlaneNamespaceLabel}); err != nil {
+	if err := r.reader.List(ctx, filters, client.HasLabels{constants.ControlPlaneNamespaceLabel}); err != nil {
 		return reconcile.Result{}, fmt.Errorf("failed to list the shoots' EnvoyFilters: %w", err)
 	}
 	gone := map[string]bool{}
 	var errs []error
 	for _, filter := range filters.Items {
-		namespace := filter.Labels[envoyfilter.ControlPlaneNamespaceLabel]
+		namespace := filter.Labels[constants.ControlPlaneNamespaceLabel]
 		if _, known := gone[namespace]; !known {
 			err := r.reader.Get(ctx, client.ObjectKey{Name: namespace}, &corev1.Namespace{})
 			if err != nil && !apierrors.IsNotFound(err) {

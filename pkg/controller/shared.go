@@ -16,7 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
@@ -101,7 +101,7 @@ func planShared(ctx context.Context, log logr.Logger, reader client.Reader, conf
 // kube-apiserver still runs here meanwhile (gardener migrates extensions before it deletes the control plane), and
 // Migrate keeps its own EnvoyFilter for the same reason.
 func sharesGateways(ex *extensionsv1alpha1.Extension) bool {
-	return ex.Spec.Type == validation.ExtensionType &&
+	return ex.Spec.Type == constants.ExtensionType &&
 		extensionsv1alpha1helper.GetExtensionClassOrDefault(ex.Spec.Class) == extensionsv1alpha1.ExtensionClassShoot &&
 		ex.DeletionTimestamp == nil
 }

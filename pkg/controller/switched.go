@@ -11,6 +11,8 @@ import (
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	"k8s.io/apimachinery/pkg/util/sets"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 // appliedSlots returns, by ingress namespace, the shared slot EnvoyFilters gardener-resource-manager has applied there
@@ -28,7 +30,7 @@ func appliedSlots(ctx context.Context, reader client.Reader, namespace string) (
 		return nil, err
 	}
 	for i := range deployed.Items {
-		applied[deployed.Items[i].Labels[SharedIngressNamespaceLabel]] = appliedSharedFilters(&deployed.Items[i])
+		applied[deployed.Items[i].Labels[constants.SharedIngressNamespaceLabel]] = appliedSharedFilters(&deployed.Items[i])
 	}
 	return applied, nil
 }
@@ -40,7 +42,7 @@ func appliedSlots(ctx context.Context, reader client.Reader, namespace string) (
 // deleted has none: its objects are about to go.
 func appliedSharedFilters(managedResource *resourcesv1alpha1.ManagedResource) sets.Set[string] {
 	applied := sets.New[string]()
-	namespace, shared := managedResource.Labels[SharedIngressNamespaceLabel]
+	namespace, shared := managedResource.Labels[constants.SharedIngressNamespaceLabel]
 	if !shared || managedResource.DeletionTimestamp != nil {
 		return applied
 	}
@@ -55,7 +57,7 @@ func appliedSharedFilters(managedResource *resourcesv1alpha1.ManagedResource) se
 // sharedManagedResources lists the shared ManagedResources the gateway reconciler keeps in namespace.
 func sharedManagedResources(ctx context.Context, reader client.Reader, namespace string) (*resourcesv1alpha1.ManagedResourceList, error) {
 	deployed := &resourcesv1alpha1.ManagedResourceList{}
-	if err := reader.List(ctx, deployed, client.InNamespace(namespace), client.HasLabels{SharedIngressNamespaceLabel}); err != nil {
+	if err := reader.List(ctx, deployed, client.InNamespace(namespace), client.HasLabels{constants.SharedIngressNamespaceLabel}); err != nil {
 		return nil, fmt.Errorf("failed to list the shared ManagedResources: %w", err)
 	}
 	return deployed, nil

@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
@@ -47,7 +48,7 @@ var _ = Describe("The actuator on the shared listeners", func() {
 		inline := func() bool {
 			Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
 			Expect(actuator.Reconcile(ctx, logr.Discard(), extension)).To(Succeed())
-			own := managedFilters(ctx, c, client.ObjectKey{Namespace: shoot.TechnicalID(), Name: aclcontroller.ManagedResourceName})[envoyfilter.Name(shoot.TechnicalID())]
+			own := managedFilters(ctx, c, client.ObjectKey{Namespace: shoot.TechnicalID(), Name: constants.ManagedResourceName})[envoyfilter.Name(shoot.TechnicalID())]
 			Expect(own).NotTo(BeNil())
 			for _, patch := range own.Spec.ConfigPatches {
 				if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_HTTP_FILTER {
@@ -106,7 +107,7 @@ var _ = Describe("The actuator on the shared listeners", func() {
 		inline := func() bool {
 			Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
 			Expect(actuator.Reconcile(ctx, logr.Discard(), extension)).To(Succeed())
-			own := managedFilters(ctx, c, client.ObjectKey{Namespace: observed.TechnicalID(), Name: aclcontroller.ManagedResourceName})[envoyfilter.Name(observed.TechnicalID())]
+			own := managedFilters(ctx, c, client.ObjectKey{Namespace: observed.TechnicalID(), Name: constants.ManagedResourceName})[envoyfilter.Name(observed.TechnicalID())]
 			Expect(own).NotTo(BeNil())
 			for _, patch := range own.Spec.ConfigPatches {
 				if patch.ApplyTo == istioapinetworkingv1alpha3.EnvoyFilter_NETWORK_FILTER && strings.HasPrefix(patch.Match.GetListener().GetFilterChain().GetSni(), "*.") {

@@ -20,6 +20,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 // What the existing ACL extension for gardener (stackitcloud/gardener-extension-acl, extension type acl) leaves on a
@@ -121,7 +123,7 @@ func (a *actuator) waitUntilApplied(ctx context.Context, namespace string) error
 	var lastErr error
 	err := wait.PollUntilContextTimeout(ctx, applyPollInterval, applyTimeout, true, func(ctx context.Context) (bool, error) {
 		managedResource := &resourcesv1alpha1.ManagedResource{}
-		if err := a.client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: ManagedResourceName}, managedResource); err != nil {
+		if err := a.client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: constants.ManagedResourceName}, managedResource); err != nil {
 			lastErr = err
 			return false, client.IgnoreNotFound(err)
 		}

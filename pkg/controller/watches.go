@@ -28,16 +28,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
-)
-
-// SeedShootInfoNamespace and SeedShootInfoName locate the seed's shoot-info ConfigMap, present on managed seeds.
-const (
-	// SeedShootInfoNamespace is the namespace of the seed's shoot-info ConfigMap.
-	SeedShootInfoNamespace = "kube-system"
-	// SeedShootInfoName is the name of the seed's shoot-info ConfigMap.
-	SeedShootInfoName = "shoot-info"
 )
 
 // watches returns the watches of every input that changes a shoot's EnvoyFilters besides its Extension and Cluster,
@@ -99,7 +91,7 @@ func watches(mgr manager.Manager, namespace string) extensionscontroller.WatchBu
 				CreateFunc:  func(event.CreateEvent) bool { return false },
 				UpdateFunc:  func(event.UpdateEvent) bool { return false },
 				GenericFunc: func(event.GenericEvent) bool { return false },
-				DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetName() == ManagedResourceName },
+				DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetName() == constants.ManagedResourceName },
 			}))
 		},
 		func(c controller.Controller) error {
@@ -115,7 +107,7 @@ func watches(mgr manager.Manager, namespace string) extensionscontroller.WatchBu
 						!appliedSharedFilters(asManagedResource(e.ObjectOld)).Equal(appliedSharedFilters(asManagedResource(e.ObjectNew)))
 				},
 				DeleteFunc: func(e event.DeleteEvent) bool {
-					_, shared := e.Object.GetLabels()[SharedIngressNamespaceLabel]
+					_, shared := e.Object.GetLabels()[constants.SharedIngressNamespaceLabel]
 					return shared && e.Object.GetNamespace() == namespace
 				},
 				GenericFunc: func(event.GenericEvent) bool { return false },
@@ -132,7 +124,7 @@ func watches(mgr manager.Manager, namespace string) extensionscontroller.WatchBu
 		},
 		func(c controller.Controller) error {
 			return c.Watch(source.Kind[client.Object](mgr.GetCache(), &corev1.ConfigMap{}, everyShoot, predicate.NewPredicateFuncs(func(object client.Object) bool {
-				return object.GetNamespace() == SeedShootInfoNamespace && object.GetName() == SeedShootInfoName
+				return object.GetNamespace() == constants.SeedShootInfoNamespace && object.GetName() == constants.SeedShootInfoName
 			})))
 		},
 	)
@@ -182,7 +174,7 @@ func aclExtensions(ctx context.Context, reader client.Reader, options ...client.
 	}
 	var requests []reconcile.Request
 	for _, extension := range list.Items {
-		if extension.Spec.Type == validation.ExtensionType {
+		if extension.Spec.Type == constants.ExtensionType {
 			requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&extension)})
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
 )
 
@@ -92,18 +93,13 @@ type Input struct {
 	SharedSNIHosts []string
 }
 
-// ControlPlaneNamespaceLabel labels a shoot's own EnvoyFilters with its control plane namespace. They live in the
-// ingress gateways' namespaces, so nothing deletes them with the shoot's namespace; the label lets the controller find
-// those a migrated shoot leaves behind once its control plane namespace is gone.
-const ControlPlaneNamespaceLabel = "acl.extensions.gardener.cloud/control-plane-namespace"
-
 // Name returns the name of the EnvoyFilters of a shoot.
 func Name(technicalID string) string {
 	return "acl-" + technicalID
 }
 
 // Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
-// namespace and labelled with the shoot's control plane namespace (ControlPlaneNamespaceLabel). Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named
+// namespace and labelled with the shoot's control plane namespace (constants.ControlPlaneNamespaceLabel). Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named
 // Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name). The shared
 // HTTP proxy listener(s) and the shared wildcard filter chains are RenderShared's (RenderSeed renders both); only a
 // gateway with InlineSharedListeners gets filters of the shoot's own there, which only concern the shoot's requests
@@ -199,7 +195,7 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		}
 
 		filter := gatewayEnvoyFilter(gateway, Name(input.TechnicalID), patches...)
-		filter.Labels = map[string]string{ControlPlaneNamespaceLabel: input.TechnicalID}
+		filter.Labels = map[string]string{constants.ControlPlaneNamespaceLabel: input.TechnicalID}
 		filters = append(filters, filter)
 	}
 	return filters, nil

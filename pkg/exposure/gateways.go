@@ -17,16 +17,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 )
 
 const (
-	// IngressGatewayLabelKey and IngressGatewayLabelValue label the Deployments, Services and EnvoyFilters gardener
-	// deploys for the seed's istio ingress gateways (gardener v1.150 pkg/component/networking/istio: the istio-ingress
-	// chart's .Values.labels, which always hold app: istio-ingressgateway).
-	IngressGatewayLabelKey = "app"
-	// IngressGatewayLabelValue is the value of IngressGatewayLabelKey on gardener's istio ingress gateways.
-	IngressGatewayLabelValue = "istio-ingressgateway"
 	// ObservabilityGatewayPrefix starts the names of the istio Gateways of the seed's garden namespace through which
 	// the seed's nginx ingress controller is reached on seeds that still run it (gardener names them
 	// nginx-ingress-controller plus a suffix); since gardener v1.141 the observability components have Gateways of their
@@ -160,7 +155,7 @@ func Find(objects Objects) (Exposure, error) {
 
 // IsIngressGatewayObject tells by its labels whether an object belongs to one of the seed's istio ingress gateways.
 func IsIngressGatewayObject(labels map[string]string) bool {
-	return labels[IngressGatewayLabelKey] == IngressGatewayLabelValue
+	return labels[constants.IngressGatewayLabelKey] == constants.IngressGatewayLabelValue
 }
 
 // IsObservabilityGateway tells whether an istio Gateway of the seed's garden namespace is the one through which the

@@ -32,6 +32,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
@@ -244,7 +245,7 @@ func (s *inputSet) add(doc document) error {
 		infrastructure := &extensionsv1alpha1.Infrastructure{}
 		s.infrastructures = append(s.infrastructures, infrastructure)
 		return decode(infrastructure)
-	case gvk == corev1.SchemeGroupVersion.WithKind("ConfigMap") && doc.name == "kube-system/shoot-info":
+	case gvk == corev1.SchemeGroupVersion.WithKind("ConfigMap") && doc.name == constants.SeedShootInfoNamespace+"/"+constants.SeedShootInfoName:
 		s.shootInfo = &corev1.ConfigMap{}
 		return decode(s.shootInfo)
 	case gvk.Group == "networking.istio.io" && slices.Contains(istioVersions, gvk.Version) && gvk.Kind == "Gateway":
@@ -302,7 +303,7 @@ func (s *inputSet) add(doc document) error {
 // controller does not read either.
 func (s *inputSet) skipNotGateway(doc document) {
 	s.skipped = append(s.skipped, fmt.Sprintf("%s %s in %s: not labelled %s=%s as the istio ingress gateways' own objects are",
-		describeKind(doc.gvk), doc.name, doc.source, exposure.IngressGatewayLabelKey, exposure.IngressGatewayLabelValue))
+		describeKind(doc.gvk), doc.name, doc.source, constants.IngressGatewayLabelKey, constants.IngressGatewayLabelValue))
 }
 
 func describeKind(gvk schema.GroupVersionKind) string {

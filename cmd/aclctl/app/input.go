@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 // bareRoot is the path under which findings of a bare providerConfig file are reported.
@@ -93,9 +94,9 @@ func (in *input) aclConfig() ([]byte, *field.Path, error) {
 		return in.providerConfig, bareRoot, nil
 	}
 	for i, extension := range validation.ExtensionsOfShoot(in.shoot) {
-		if extension.Type == validation.ExtensionType && !extension.Disabled {
+		if extension.Type == constants.ExtensionType && !extension.Disabled {
 			return extension.ProviderConfig, field.NewPath("spec", "extensions").Index(i).Child("providerConfig"), nil
 		}
 	}
-	return nil, nil, fmt.Errorf("%s has no enabled extension of type %s", in.describe(), validation.ExtensionType)
+	return nil, nil, fmt.Errorf("%s has no enabled extension of type %s", in.describe(), constants.ExtensionType)
 }

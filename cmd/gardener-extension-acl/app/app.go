@@ -27,9 +27,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/cmdutil"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/controller/healthcheck"
-	"github.com/gardener-community/gardener-extension-acl/pkg/exposure"
 )
 
 // NewControllerCommand returns the command of the seed controller.
@@ -51,9 +51,9 @@ func Run(ctx context.Context, options *Options) error {
 	// lease; caching all of them in a seed with thousands of shoots would cost memory for nothing, and would need
 	// permissions it has no use for. Secrets (the ManagedResources' data) are only written and read back by name, so
 	// they are not cached at all.
-	ingressGateways := cache.ByObject{Label: labels.SelectorFromSet(labels.Set{exposure.IngressGatewayLabelKey: exposure.IngressGatewayLabelValue})}
+	ingressGateways := cache.ByObject{Label: labels.SelectorFromSet(labels.Set{constants.IngressGatewayLabelKey: constants.IngressGatewayLabelValue})}
 	managerOptions.Cache.ByObject = map[client.Object]cache.ByObject{
-		&corev1.ConfigMap{}:                    {Namespaces: map[string]cache.Config{aclcontroller.SeedShootInfoNamespace: {}}},
+		&corev1.ConfigMap{}:                    {Namespaces: map[string]cache.Config{constants.SeedShootInfoNamespace: {}}},
 		&corev1.Service{}:                      ingressGateways,
 		&appsv1.Deployment{}:                   ingressGateways,
 		&istionetworkingv1alpha3.EnvoyFilter{}: ingressGateways,

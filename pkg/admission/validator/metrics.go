@@ -10,9 +10,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
-)
 
-const metricsNamespace = "gardener_extension_acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
+)
 
 // Results of an admission review, the values of the result label.
 const (
@@ -33,20 +33,20 @@ type Metrics struct {
 func NewMetrics(registerer prometheus.Registerer) (*Metrics, error) {
 	metrics := &Metrics{
 		reviews: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: metricsNamespace,
+			Namespace: constants.MetricsNamespace,
 			Subsystem: "admission",
 			Name:      "reviews_total",
 			Help:      "Admission reviews of Shoots by operation and result (allowed, denied: invalid ACL rules, errored: malformed request).",
 		}, []string{"operation", "result"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: metricsNamespace,
+			Namespace: constants.MetricsNamespace,
 			Subsystem: "admission",
 			Name:      "review_duration_seconds",
 			Help:      "Time spent validating a Shoot, from decoding to the verdict.",
 			Buckets:   []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5},
 		}, []string{"operation"}),
 		warnings: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: metricsNamespace,
+			Namespace: constants.MetricsNamespace,
 			Subsystem: "admission",
 			Name:      "warnings_total",
 			Help:      "Admission warnings returned about ACL rules.",

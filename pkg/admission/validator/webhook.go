@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 const (
@@ -31,7 +32,7 @@ const (
 // ShootSelector selects the Shoots that use the acl extension: gardener's ExtensionLabels admission plugin labels them,
 // so Shoots without the extension are never sent to this webhook.
 var ShootSelector = &metav1.LabelSelector{MatchLabels: map[string]string{
-	v1beta1constants.LabelExtensionExtensionTypePrefix + validation.ExtensionType: "true",
+	v1beta1constants.LabelExtensionExtensionTypePrefix + constants.ExtensionType: "true",
 }}
 
 // New returns the webhook that validates the acl extension of Shoots on CREATE and UPDATE. It fails closed: while the

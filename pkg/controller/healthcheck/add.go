@@ -20,8 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
-	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
-	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
 // DefaultSyncPeriod is how often the health of the EnvoyFilters is checked when nothing else triggers it.
@@ -32,7 +31,7 @@ const DefaultSyncPeriod = 30 * time.Second
 // unprotected or unreachable.
 func AddToManager(mgr manager.Manager, controllerOptions controller.Options, syncPeriod time.Duration) error {
 	return healthcheck.DefaultRegistration(
-		validation.ExtensionType,
+		constants.ExtensionType,
 		extensionsv1alpha1.SchemeGroupVersion.WithKind(extensionsv1alpha1.ExtensionResource),
 		func() client.ObjectList { return &extensionsv1alpha1.ExtensionList{} },
 		func() extensionsv1alpha1.Object { return &extensionsv1alpha1.Extension{} },
@@ -44,7 +43,7 @@ func AddToManager(mgr manager.Manager, controllerOptions controller.Options, syn
 		nil,
 		[]healthcheck.ConditionTypeToHealthCheck{{
 			ConditionType: string(gardencorev1beta1.ShootControlPlaneHealthy),
-			HealthCheck:   general.CheckManagedResource(aclcontroller.ManagedResourceName),
+			HealthCheck:   general.CheckManagedResource(constants.ManagedResourceName),
 		}},
 		sets.New[gardencorev1beta1.ConditionType](),
 	)

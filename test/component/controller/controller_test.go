@@ -20,6 +20,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
@@ -54,7 +55,7 @@ var _ = Describe("gardener-extension-acl", func() {
 
 		Eventually(func(g Gomega) {
 			managedResource := &resourcesv1alpha1.ManagedResource{}
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: constants.ManagedResourceName}, managedResource)).To(Succeed())
 			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1))
 			secret := &corev1.Secret{}
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
@@ -108,7 +109,7 @@ var _ = Describe("gardener-extension-acl", func() {
 		Expect(err).NotTo(HaveOccurred())
 		managedResource := &resourcesv1alpha1.ManagedResource{}
 		Eventually(func(g Gomega) {
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: constants.ManagedResourceName}, managedResource)).To(Succeed())
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 		secretName := managedResource.Spec.SecretRefs[0].Name
 

@@ -30,6 +30,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
@@ -199,7 +200,7 @@ var _ = Describe("ACL controller with gardener-resource-manager", Ordered, func(
 		})
 
 		managedResource := &resourcesv1alpha1.ManagedResource{}
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: constants.ManagedResourceName}, managedResource)).To(Succeed())
 		secret := &corev1.Secret{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: web.TechnicalID(), Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
 		// A recorder without a channel drops the events: a buffered one would block the polls below once full.

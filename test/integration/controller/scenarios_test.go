@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
@@ -131,7 +132,7 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 			Expect(c.Status().Patch(ctx, secondExtension, patch)).To(Succeed())
 		}
 		managedResourceGone := func() bool {
-			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: second.TechnicalID(), Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))
+			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: second.TechnicalID(), Name: constants.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))
 		}
 
 		setLastOperation(gardencorev1beta1.LastOperationTypeMigrate, gardencorev1beta1.LastOperationStateProcessing)
@@ -146,7 +147,7 @@ var _ = Describe("Shoots sharing a seed", Ordered, func() {
 			g.Expect(actuator.Restore(ctx, GinkgoLogr, secondExtension.DeepCopy())).To(Succeed())
 		}).WithTimeout(10 * time.Second).Should(Succeed())
 		setLastOperation(gardencorev1beta1.LastOperationTypeRestore, gardencorev1beta1.LastOperationStateSucceeded)
-		Expect(c.Get(ctx, client.ObjectKey{Namespace: second.TechnicalID(), Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
+		Expect(c.Get(ctx, client.ObjectKey{Namespace: second.TechnicalID(), Name: constants.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
 		Eventually(filterIn(ctx, zoneIngress, second.TechnicalID())).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 

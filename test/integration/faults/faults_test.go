@@ -29,7 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
-	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
 	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
@@ -109,7 +109,7 @@ func expectFailing(ctx context.Context, technicalID, message string) {
 // ManagedResource's secret and the EnvoyFilter gardener-resource-manager applies from it.
 func writes(ctx context.Context, technicalID string) []string {
 	managedResource := &resourcesv1alpha1.ManagedResource{}
-	Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+	Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: constants.ManagedResourceName}, managedResource)).To(Succeed())
 	secret := &corev1.Secret{}
 	Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
 	filter := &istionetworkingv1alpha3.EnvoyFilter{}
@@ -175,10 +175,10 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 	})
 
 	It("restores the filters when their ManagedResource is deleted by hand", func(ctx context.Context) {
-		Expect(c.Delete(ctx, &resourcesv1alpha1.ManagedResource{ObjectMeta: objectMeta(alpha, aclcontroller.ManagedResourceName)})).To(Succeed())
+		Expect(c.Delete(ctx, &resourcesv1alpha1.ManagedResource{ObjectMeta: objectMeta(alpha, constants.ManagedResourceName)})).To(Succeed())
 		Eventually(func(g Gomega) {
 			managedResource := &resourcesv1alpha1.ManagedResource{}
-			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: alpha, Name: aclcontroller.ManagedResourceName}, managedResource)).To(Succeed())
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: alpha, Name: constants.ManagedResourceName}, managedResource)).To(Succeed())
 			g.Expect(managedResource.DeletionTimestamp).To(BeNil(), "a new ManagedResource")
 		}).WithTimeout(converge).Should(Succeed())
 		expectEnforced(ctx, alpha, "192.0.2.128/25")
@@ -226,7 +226,7 @@ var _ = Describe("Recovering from faults", Ordered, func() {
 		Expect(seed.RestartAPIServer(2 * time.Second)).To(Succeed())
 		Eventually(func(g Gomega) {
 			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: ingress, Name: "acl-" + beta}, &istionetworkingv1alpha3.EnvoyFilter{}))).To(BeTrue())
-			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: beta, Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))).To(BeTrue())
+			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: beta, Name: constants.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{}))).To(BeTrue())
 			g.Expect(apierrors.IsNotFound(c.Get(ctx, client.ObjectKey{Namespace: beta, Name: "acl"}, &extensionsv1alpha1.Extension{}))).To(BeTrue())
 		}).WithTimeout(converge).Should(Succeed())
 		expectEnforced(ctx, alpha, "192.0.2.64/26")

@@ -36,6 +36,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/admission/validator"
 	aclv1alpha1 "github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/v1alpha1"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
@@ -338,7 +339,7 @@ var _ = Describe("Taking over shoots of the existing ACL extension", func() {
 		Expect(err).To(MatchError(ContainSubstring("more than the maximum of 1000")))
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: aclcontroller.LegacyManagedResourceName}, &resourcesv1alpha1.ManagedResource{})).To(Succeed())
 		Consistently(func() error {
-			return c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: aclcontroller.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})
+			return c.Get(ctx, client.ObjectKey{Namespace: technicalID, Name: constants.ManagedResourceName}, &resourcesv1alpha1.ManagedResource{})
 		}).WithTimeout(2 * time.Second).Should(Satisfy(apierrors.IsNotFound))
 	})
 })

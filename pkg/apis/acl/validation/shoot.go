@@ -10,10 +10,9 @@ import (
 	"github.com/gardener/gardener/pkg/apis/core"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-)
 
-// ExtensionType is the type of the Shoot extension this project implements.
-const ExtensionType = "acl"
+	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
+)
 
 // ShootExtension is the part of a Shoot's spec.extensions[] entry that ACL validation reads. The internal and the
 // a bare providerConfig file of aclctl map onto it.
@@ -42,7 +41,7 @@ func ValidateShootExtensions(extensions, oldExtensions []ShootExtension, limits 
 	extensionsPath := field.NewPath("spec", "extensions")
 
 	for i, extension := range extensions {
-		if extension.Type != ExtensionType || extension.Disabled {
+		if extension.Type != constants.ExtensionType || extension.Disabled {
 			continue
 		}
 		path := extensionsPath.Index(i).Child("providerConfig")
@@ -68,7 +67,7 @@ func ValidateShootExtensions(extensions, oldExtensions []ShootExtension, limits 
 // most one.
 func oldExtension(oldExtensions []ShootExtension) (ShootExtension, bool) {
 	for _, extension := range oldExtensions {
-		if extension.Type == ExtensionType {
+		if extension.Type == constants.ExtensionType {
 			return extension, true
 		}
 	}

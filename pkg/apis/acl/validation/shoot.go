@@ -14,8 +14,9 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
-// ShootExtension is the part of a Shoot's spec.extensions[] entry that ACL validation reads. The internal and the
-// a bare providerConfig file of aclctl map onto it.
+// ShootExtension is the part of a Shoot's spec.extensions[] entry that ACL validation reads. The admission webhook
+// and aclctl both decode Shoots into the internal version and map them onto it with ExtensionsOfShoot, so that they
+// validate a Shoot alike.
 type ShootExtension struct {
 	// Type is the extension type.
 	Type string

@@ -8,8 +8,8 @@ import (
 	"os"
 	"strings"
 
-	controllercmd "github.com/gardener/gardener/extensions/pkg/controller/cmd"
-	heartbeatcmd "github.com/gardener/gardener/extensions/pkg/controller/heartbeat/cmd"
+	extensionscmdcontroller "github.com/gardener/gardener/extensions/pkg/controller/cmd"
+	extensionsheartbeatcmd "github.com/gardener/gardener/extensions/pkg/controller/heartbeat/cmd"
 	"github.com/spf13/pflag"
 
 	aclcmd "github.com/gardener-community/gardener-extension-acl/pkg/controller/cmd"
@@ -21,44 +21,44 @@ const Name = "gardener-extension-acl"
 // Options are the command line options of the seed controller.
 type Options struct {
 	// REST selects the seed cluster: --kubeconfig.
-	REST *controllercmd.RESTOptions
+	REST *extensionscmdcontroller.RESTOptions
 	// Manager configures leader election, metrics and health endpoints, and logging.
-	Manager *controllercmd.ManagerOptions
+	Manager *extensionscmdcontroller.ManagerOptions
 	// Controller configures the concurrency of the ACL controller.
-	Controller *controllercmd.ControllerOptions
+	Controller *extensionscmdcontroller.ControllerOptions
 	// Reconciler configures whether the operation annotation is ignored.
-	Reconciler *controllercmd.ReconcilerOptions
+	Reconciler *extensionscmdcontroller.ReconcilerOptions
 	// Heartbeat configures the heartbeat lease gardenlet watches.
-	Heartbeat *heartbeatcmd.Options
+	Heartbeat *extensionsheartbeatcmd.Options
 	// ACL configures what the controller enforces.
 	ACL *aclcmd.ACLOptions
 
-	aggregated controllercmd.OptionAggregator
+	aggregated extensionscmdcontroller.OptionAggregator
 }
 
 // NewOptions returns the options with the defaults of an in-cluster deployment.
 func NewOptions() *Options {
 	o := &Options{
-		REST: &controllercmd.RESTOptions{},
-		Manager: &controllercmd.ManagerOptions{
+		REST: &extensionscmdcontroller.RESTOptions{},
+		Manager: &extensionscmdcontroller.ManagerOptions{
 			LeaderElection:          true,
-			LeaderElectionID:        controllercmd.LeaderElectionNameID(Name),
+			LeaderElectionID:        extensionscmdcontroller.LeaderElectionNameID(Name),
 			LeaderElectionNamespace: os.Getenv("LEADER_ELECTION_NAMESPACE"),
 			MetricsBindAddress:      ":8080",
 			HealthBindAddress:       ":8081",
 		},
-		Controller: &controllercmd.ControllerOptions{MaxConcurrentReconciles: 5},
-		Reconciler: &controllercmd.ReconcilerOptions{},
-		Heartbeat: &heartbeatcmd.Options{
+		Controller: &extensionscmdcontroller.ControllerOptions{MaxConcurrentReconciles: 5},
+		Reconciler: &extensionscmdcontroller.ReconcilerOptions{},
+		Heartbeat: &extensionsheartbeatcmd.Options{
 			ExtensionName:        Name,
 			Namespace:            os.Getenv("LEADER_ELECTION_NAMESPACE"),
 			RenewIntervalSeconds: 30,
 		},
 		ACL: aclcmd.NewACLOptions(),
 	}
-	o.aggregated = controllercmd.NewOptionAggregator(
+	o.aggregated = extensionscmdcontroller.NewOptionAggregator(
 		o.REST, withoutWebhookServerFlags{o.Manager}, o.Controller, o.Reconciler,
-		controllercmd.PrefixOption("heartbeat-", o.Heartbeat),
+		extensionscmdcontroller.PrefixOption("heartbeat-", o.Heartbeat),
 		o.ACL,
 	)
 	return o
@@ -76,7 +76,7 @@ func (o *Options) Complete() error {
 
 // withoutWebhookServerFlags leaves out the manager's --webhook-config-* flags: the seed controller serves no webhook.
 type withoutWebhookServerFlags struct {
-	*controllercmd.ManagerOptions
+	*extensionscmdcontroller.ManagerOptions
 }
 
 // AddFlags adds the manager's flags except those of its webhook server.

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"os"
 
-	controllercmd "github.com/gardener/gardener/extensions/pkg/controller/cmd"
-	webhookcmd "github.com/gardener/gardener/extensions/pkg/webhook/cmd"
+	extensionscmdcontroller "github.com/gardener/gardener/extensions/pkg/controller/cmd"
+	extensionscmdwebhook "github.com/gardener/gardener/extensions/pkg/webhook/cmd"
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -24,29 +24,29 @@ const Name = "admission-acl"
 // Options are the command line options of the admission component.
 type Options struct {
 	// Garden selects the cluster that serves Shoots (the virtual garden or the runtime cluster): --kubeconfig.
-	Garden *controllercmd.RESTOptions
+	Garden *extensionscmdcontroller.RESTOptions
 	// Runtime selects the cluster the component runs in, where leader election happens and the webhook's CA and
 	// serving certificate are stored.
 	Runtime *RuntimeOptions
 	// Manager configures leader election, the webhook server, metrics and health endpoints, and logging.
-	Manager *controllercmd.ManagerOptions
+	Manager *extensionscmdcontroller.ManagerOptions
 	// Webhooks configures how the webhook is registered in the garden.
-	Webhooks *webhookcmd.AddToManagerOptions
+	Webhooks *extensionscmdwebhook.AddToManagerOptions
 	// Limits are the limits enforced on ACL rules, the same options as the seed controller's.
 	Limits *cmdutil.LimitsOptions
 
-	aggregated controllercmd.OptionAggregator
+	aggregated extensionscmdcontroller.OptionAggregator
 }
 
 // NewOptions returns the options with the defaults of an in-cluster deployment.
 func NewOptions() *Options {
 	limits := cmdutil.NewLimitsOptions()
 	o := &Options{
-		Garden:  &controllercmd.RESTOptions{},
+		Garden:  &extensionscmdcontroller.RESTOptions{},
 		Runtime: &RuntimeOptions{},
-		Manager: &controllercmd.ManagerOptions{
+		Manager: &extensionscmdcontroller.ManagerOptions{
 			LeaderElection:          true,
-			LeaderElectionID:        controllercmd.LeaderElectionNameID(Name),
+			LeaderElectionID:        extensionscmdcontroller.LeaderElectionNameID(Name),
 			LeaderElectionNamespace: os.Getenv("LEADER_ELECTION_NAMESPACE"),
 			WebhookServerPort:       10250,
 			WebhookCertDir:          "/tmp/admission-acl-cert",
@@ -55,16 +55,16 @@ func NewOptions() *Options {
 		},
 		Limits: limits,
 	}
-	o.Webhooks = webhookcmd.NewAddToManagerOptions(
+	o.Webhooks = extensionscmdwebhook.NewAddToManagerOptions(
 		Name,
 		"",
 		nil,
 		nil,
-		&webhookcmd.ServerOptions{Namespace: os.Getenv("WEBHOOK_CONFIG_NAMESPACE")},
+		&extensionscmdwebhook.ServerOptions{Namespace: os.Getenv("WEBHOOK_CONFIG_NAMESPACE")},
 		admissioncmd.GardenWebhookSwitchOptions(limits),
 	)
 	// The webhooks read the completed limits, so the limits are completed before them.
-	o.aggregated = controllercmd.NewOptionAggregator(o.Garden, o.Runtime, o.Manager, o.Limits, o.Webhooks)
+	o.aggregated = extensionscmdcontroller.NewOptionAggregator(o.Garden, o.Runtime, o.Manager, o.Limits, o.Webhooks)
 	return o
 }
 

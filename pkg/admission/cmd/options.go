@@ -7,7 +7,7 @@ package cmd
 
 import (
 	extensionswebhook "github.com/gardener/gardener/extensions/pkg/webhook"
-	webhookcmd "github.com/gardener/gardener/extensions/pkg/webhook/cmd"
+	extensionscmdwebhook "github.com/gardener/gardener/extensions/pkg/webhook/cmd"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/admission/validator"
@@ -16,9 +16,9 @@ import (
 
 // GardenWebhookSwitchOptions are the webhook switches of the admission component; the limits are read when the
 // manager builds the webhooks, after the options were completed.
-func GardenWebhookSwitchOptions(limits *cmdutil.LimitsOptions) *webhookcmd.SwitchOptions {
-	return webhookcmd.NewSwitchOptions(
-		webhookcmd.Switch(validator.Name, func(mgr manager.Manager) (*extensionswebhook.Webhook, error) {
+func GardenWebhookSwitchOptions(limits *cmdutil.LimitsOptions) *extensionscmdwebhook.SwitchOptions {
+	return extensionscmdwebhook.NewSwitchOptions(
+		extensionscmdwebhook.Switch(validator.Name, func(mgr manager.Manager) (*extensionswebhook.Webhook, error) {
 			return validator.New(mgr, *limits.Completed())
 		}),
 	)

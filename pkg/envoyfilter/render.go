@@ -11,10 +11,9 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/types/known/structpb"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
-
-	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"

@@ -45,9 +45,7 @@ func IngressGateways(deployments []appsv1.Deployment, gateways []*istionetworkin
 				continue
 			}
 			for _, server := range observability.Spec.GetServers() {
-				for _, host := range server.GetHosts() {
-					gateway.SharedSNIChains = append(gateway.SharedSNIChains, host)
-				}
+				gateway.SharedSNIChains = append(gateway.SharedSNIChains, server.GetHosts()...)
 			}
 		}
 		gateway.SharedSNIChains = sortedUnique(gateway.SharedSNIChains)

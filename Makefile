@@ -27,6 +27,7 @@ DEEPCOPY_GEN   := $(TOOLS_BIN_DIR)/deepcopy-gen
 CONVERSION_GEN := $(TOOLS_BIN_DIR)/conversion-gen
 DEFAULTER_GEN  := $(TOOLS_BIN_DIR)/defaulter-gen
 GOLANGCI_LINT  := $(TOOLS_BIN_DIR)/golangci-lint
+LOGCHECK       := $(TOOLS_BIN_DIR)/logcheck
 
 .PHONY: all
 all: check build test
@@ -97,13 +98,17 @@ $(GOLANGCI_LINT): hack/tools/lint/go.mod
 	@echo "Building golangci-lint from Go modules (once; cached in $(TOOLS_BIN_DIR))"
 	cd hack/tools/lint && go build -o $(TOOLS_BIN_DIR)/ github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
+$(LOGCHECK): hack/tools/logcheck/go.mod
+	@mkdir -p $(TOOLS_BIN_DIR)
+	cd hack/tools/logcheck && go build -o $(TOOLS_BIN_DIR)/ sigs.k8s.io/logtools/logcheck
+
 .PHONY: generate
 generate: $(DEEPCOPY_GEN) $(CONVERSION_GEN) $(DEFAULTER_GEN) $(GOIMPORTS)
 	@hack/generate.sh $(TOOLS_BIN_DIR)
 
 .PHONY: check
-check: $(GOIMPORTS) $(GOLANGCI_LINT) verify-generate
-	@hack/check.sh $(GOIMPORTS) $(GOLANGCI_LINT)
+check: $(GOIMPORTS) $(GOLANGCI_LINT) $(LOGCHECK) verify-generate
+	@hack/check.sh $(GOIMPORTS) $(GOLANGCI_LINT) $(LOGCHECK)
 
 # Generated code and manifests are committed; this fails when they differ from what the generators produce now.
 GENERATED := ':(glob)pkg/apis/**/zz_generated.*.go' example/controller-registration.yaml example/operator-extension.yaml

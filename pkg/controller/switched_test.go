@@ -33,6 +33,20 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
+// markApplied writes what gardener-resource-manager writes once it applied every object of a shared ManagedResource:
+// their references and the condition (updateManagedResourceStatus in
+// pkg/resourcemanager/controller/managedresource/reconciler.go, gardener v1.150.0).
+func markApplied(ctx context.Context, c client.Client, managedResource *resourcesv1alpha1.ManagedResource, ingressNamespace string, names ...string) {
+	managedResource.Status.Resources = nil
+	for _, name := range names {
+		managedResource.Status.Resources = append(managedResource.Status.Resources, resourcesv1alpha1.ObjectReference{ObjectReference: corev1.ObjectReference{
+			APIVersion: "networking.istio.io/v1alpha3", Kind: "EnvoyFilter", Namespace: ingressNamespace, Name: name,
+		}})
+	}
+	managedResource.Status.Conditions = []gardencorev1beta1.Condition{{Type: resourcesv1alpha1.ResourcesApplied, Status: gardencorev1beta1.ConditionTrue, LastUpdateTime: metav1.NewTime(time.Now())}}
+	ExpectWithOffset(1, c.Status().Update(ctx, managedResource)).To(Succeed())
+}
+
 var _ = Describe("The actuator on the shared listeners", func() {
 	const ingressNamespace = "istio-ingress"
 	shoot := testenv.ShootFixture{Shoot: gardenerseed.Shoot{Name: "first"}, ProviderConfig: `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["192.0.2.0/24"]}}`}
@@ -65,18 +79,7 @@ var _ = Describe("The actuator on the shared listeners", func() {
 
 		managedResource := &resourcesv1alpha1.ManagedResource{}
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: extensionNamespace, Name: aclcontroller.SharedManagedResourceName(ingressNamespace)}, managedResource)).To(Succeed())
-		// What gardener-resource-manager writes once it applied every object, their references and the condition
-		// (updateManagedResourceStatus in pkg/resourcemanager/controller/managedresource/reconciler.go, gardener v1.150.0).
-		applied := func(names ...string) {
-			managedResource.Status.Resources = nil
-			for _, name := range names {
-				managedResource.Status.Resources = append(managedResource.Status.Resources, resourcesv1alpha1.ObjectReference{ObjectReference: corev1.ObjectReference{
-					APIVersion: "networking.istio.io/v1alpha3", Kind: "EnvoyFilter", Namespace: ingressNamespace, Name: name,
-				}})
-			}
-			managedResource.Status.Conditions = []gardencorev1beta1.Condition{{Type: resourcesv1alpha1.ResourcesApplied, Status: gardencorev1beta1.ConditionTrue, LastUpdateTime: metav1.NewTime(time.Now())}}
-			Expect(c.Status().Update(ctx, managedResource)).To(Succeed())
-		}
+		applied := func(names ...string) { markApplied(ctx, c, managedResource, ingressNamespace, names...) }
 		applied(envoyfilter.SharedFilterName(envoyfilter.HTTPProxyListenerPort, envoyfilter.SharedSlot{}))
 		Expect(inline()).To(BeTrue(), "an applied ManagedResource without the insertions is not the slots")
 		applied(envoyfilter.SharedFiltersName)
@@ -124,15 +127,7 @@ var _ = Describe("The actuator on the shared listeners", func() {
 		Expect(c.Get(ctx, client.ObjectKey{Namespace: extensionNamespace, Name: aclcontroller.SharedManagedResourceName(ingressNamespace)}, managedResource)).To(Succeed())
 		Expect(managedFilters(ctx, c, client.ObjectKeyFromObject(managedResource))).To(HaveKey(envoyfilter.SharedSNIFilterName(envoyfilter.SNIShard(observed.TechnicalID()))),
 			"the gateway reconciler renders the wildcard chain's slots")
-		applied := func(names ...string) {
-			managedResource.Status.Resources = nil
-			for _, name := range names {
-				managedResource.Status.Resources = append(managedResource.Status.Resources, resourcesv1alpha1.ObjectReference{ObjectReference: corev1.ObjectReference{
-					APIVersion: "networking.istio.io/v1alpha3", Kind: "EnvoyFilter", Namespace: ingressNamespace, Name: name,
-				}})
-			}
-			Expect(c.Status().Update(ctx, managedResource)).To(Succeed())
-		}
+		applied := func(names ...string) { markApplied(ctx, c, managedResource, ingressNamespace, names...) }
 		applied(envoyfilter.SharedFiltersName)
 		Expect(inline()).To(BeTrue(), "the shared listeners' slots alone do not hold the shoot's hosts")
 		applied(envoyfilter.SharedFiltersName, envoyfilter.SharedSNIFilterName(envoyfilter.SNIShard(observed.TechnicalID())))

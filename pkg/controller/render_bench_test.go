@@ -1,0 +1,75 @@
+// SPDX-FileCopyrightText: 2026 SAP SE or an SAP affiliate company and Gardener contributors
+//
+// SPDX-License-Identifier: Apache-2.0
+
+package controller_test
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/gardener/gardener/pkg/client/kubernetes"
+	"github.com/gardener/gardener/pkg/utils/managedresources"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
+	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+)
+
+// BenchmarkRenderManagedResourceData measures the actuator's pure path for one shoot, end to end: providerConfig
+// bytes (the legacy single rule, N distinct CIDRs, half IPv4 /24 and half IPv6 /64) through validation and
+// compilation (validation.EnforceProviderConfig), rendering (envoyfilter.Render: one gateway, one SNI host) and
+// gardener's registry (YAML, brotli) to the data of the shoot's ManagedResource. This is the measure of issue #16's
+// reference table; on the no-drain layout the shared listeners' rules are the gateway reconciler's, not the shoot's.
+func BenchmarkRenderManagedResourceData(b *testing.B) {
+	for _, entries := range []int{1, 50, 1000} {
+		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
+			cidrs := make([]string, 0, entries)
+			for i := range entries {
+				if i%2 == 0 {
+					cidrs = append(cidrs, fmt.Sprintf(`"%d.%d.%d.0/24"`, 11+i/65536, i/256%256, i%256))
+				} else {
+					cidrs = append(cidrs, fmt.Sprintf(`"2001:db8:%x:%x::/64"`, i/65536, i%65536))
+				}
+			}
+			raw := []byte(`{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":[` + strings.Join(cidrs, ",") + `]}}`)
+			limits := validation.Limits{MaxEntries: entries, MaxCompiledPrefixes: 4 * entries}
+			gateway := envoyfilter.Gateway{
+				Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, LegacyVPNListenerPort: 8132,
+				Chains: envoyfilter.ChainPerHost(envoyfilter.SNIListenerPort, "api.bench.dev.example.com"),
+			}
+			alwaysAllowed := []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("100.64.0.0/13")}
+
+			var stored int
+			b.ReportAllocs()
+			for b.Loop() {
+				validated := validation.EnforceProviderConfig(raw, field.NewPath("spec", "providerConfig"), limits)
+				if len(validated.Errors) > 0 {
+					b.Fatal(validated.Errors.ToAggregate())
+				}
+				filters, err := envoyfilter.Render(envoyfilter.Input{
+					TechnicalID: "shoot--dev--bench", Policy: validated.Policy, AlwaysAllowed: alwaysAllowed, Gateways: []envoyfilter.Gateway{gateway},
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				objects := make([]client.Object, 0, len(filters))
+				for _, filter := range filters {
+					objects = append(objects, filter)
+				}
+				data, err := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer).AddAllAndSerialize(objects...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				stored = 0
+				for _, value := range data {
+					stored += len(value)
+				}
+			}
+			b.ReportMetric(float64(stored), "stored-bytes")
+		})
+	}
+}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gardener/gardener/extensions/pkg/controller/extension"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
-	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
@@ -84,14 +83,9 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	if err != nil {
 		return fmt.Errorf("failed to render EnvoyFilters: %w", err)
 	}
-	registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
-	objects := make([]client.Object, 0, len(filters))
-	for _, filter := range filters {
-		objects = append(objects, filter)
-	}
-	data, err := registry.AddAllAndSerialize(objects...)
+	data, err := envoyfilter.ManagedResourceData(filters)
 	if err != nil {
-		return fmt.Errorf("failed to serialize EnvoyFilters: %w", err)
+		return err
 	}
 	if err := managedresources.CreateForSeed(ctx, a.client, ex.Namespace, constants.ManagedResourceName, false, data); err != nil {
 		return fmt.Errorf("failed to deploy the EnvoyFilters: %w", err)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
-	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -98,12 +97,7 @@ func (r *gatewayReconciler) deploy(ctx context.Context, shared *envoyfilter.Shar
 		if len(group) == 0 {
 			continue
 		}
-		objects := make([]client.Object, 0, len(group))
-		for _, filter := range group {
-			objects = append(objects, filter)
-		}
-		registry := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer)
-		data, err := registry.AddAllAndSerialize(objects...)
+		data, err := envoyfilter.ManagedResourceData(group)
 		if err != nil {
 			return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
 		}

@@ -5,14 +5,10 @@
 package controller_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/netip"
 	"slices"
-	"strings"
 
-	"github.com/andybalholm/brotli"
 	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
@@ -26,7 +22,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -37,6 +32,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/test/envoyfilters"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
+	"github.com/gardener-community/gardener-extension-acl/test/managedresourcedata"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -57,22 +53,13 @@ func managedFilters(ctx context.Context, c client.Client, key client.ObjectKey) 
 		return nil
 	}
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
-	decoder := serializer.NewCodecFactory(kubernetes.SeedScheme).UniversalDeserializer()
 	filters := map[string]*istionetworkingv1alpha3.EnvoyFilter{}
 	for _, ref := range managedResource.Spec.SecretRefs {
 		secret := &corev1.Secret{}
 		ExpectWithOffset(1, c.Get(ctx, client.ObjectKey{Namespace: key.Namespace, Name: ref.Name}, secret)).To(Succeed())
-		// gardener compresses the ManagedResource data with brotli.
-		ExpectWithOffset(1, secret.Data).To(HaveKey("data.yaml.br"))
-		manifests, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
+		decoded, err := managedresourcedata.EnvoyFilters(secret.Data)
 		ExpectWithOffset(1, err).NotTo(HaveOccurred())
-		for _, manifest := range strings.Split(string(manifests), "\n---\n") {
-			if strings.TrimSpace(manifest) == "" {
-				continue
-			}
-			filter := &istionetworkingv1alpha3.EnvoyFilter{}
-			_, _, err := decoder.Decode([]byte(manifest), nil, filter)
-			ExpectWithOffset(1, err).NotTo(HaveOccurred())
+		for _, filter := range decoded {
 			filters[filter.Name] = filter
 		}
 	}

@@ -7,35 +7,24 @@ package controller_test
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"testing"
 
-	"github.com/gardener/gardener/pkg/client/kubernetes"
-	"github.com/gardener/gardener/pkg/utils/managedresources"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/test/benchinput"
 )
 
 // BenchmarkRenderManagedResourceData measures the actuator's pure path for one shoot, end to end: providerConfig
 // bytes (the legacy single rule, N distinct CIDRs, half IPv4 /24 and half IPv6 /64) through validation and
 // compilation (validation.EnforceProviderConfig), rendering (envoyfilter.Render: one gateway, one SNI host) and
-// gardener's registry (YAML, brotli) to the data of the shoot's ManagedResource. This is the measure of issue #16's
+// envoyfilter.ManagedResourceData (JSON, brotli) to the data of the shoot's ManagedResource. This is the measure of issue #16's
 // reference table; on the no-drain layout the shared listeners' rules are the gateway reconciler's, not the shoot's.
 func BenchmarkRenderManagedResourceData(b *testing.B) {
 	for _, entries := range []int{1, 50, 1000} {
 		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
-			cidrs := make([]string, 0, entries)
-			for i := range entries {
-				if i%2 == 0 {
-					cidrs = append(cidrs, fmt.Sprintf(`"%d.%d.%d.0/24"`, 11+i/65536, i/256%256, i%256))
-				} else {
-					cidrs = append(cidrs, fmt.Sprintf(`"2001:db8:%x:%x::/64"`, i/65536, i%65536))
-				}
-			}
-			raw := []byte(`{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":[` + strings.Join(cidrs, ",") + `]}}`)
+			raw := benchinput.ProviderConfig(entries)
 			limits := validation.Limits{MaxEntries: entries, MaxCompiledPrefixes: 4 * entries}
 			gateway := envoyfilter.Gateway{
 				Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, LegacyVPNListenerPort: 8132,
@@ -56,11 +45,7 @@ func BenchmarkRenderManagedResourceData(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				objects := make([]client.Object, 0, len(filters))
-				for _, filter := range filters {
-					objects = append(objects, filter)
-				}
-				data, err := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer).AddAllAndSerialize(objects...)
+				data, err := envoyfilter.ManagedResourceData(filters)
 				if err != nil {
 					b.Fatal(err)
 				}

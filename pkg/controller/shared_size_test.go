@@ -9,11 +9,8 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/gardener/gardener/pkg/client/kubernetes"
-	"github.com/gardener/gardener/pkg/utils/managedresources"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
@@ -68,12 +65,8 @@ var _ = Describe("The shared ManagedResource's secrets", func() {
 			Expect(err).NotTo(HaveOccurred())
 			fullestBytes += len(raw)
 		}
-		objects := make([]client.Object, 0, len(fullest))
-		for _, filter := range fullest {
-			objects = append(objects, filter)
-		}
-		// As the gateway reconciler stores them: gardener's registry, YAML compressed with brotli.
-		data, err := managedresources.NewRegistry(kubernetes.SeedScheme, kubernetes.SeedCodec, kubernetes.SeedSerializer).AddAllAndSerialize(objects...)
+		// As the gateway reconciler stores them.
+		data, err := envoyfilter.ManagedResourceData(fullest)
 		Expect(err).NotTo(HaveOccurred())
 		stored := 0
 		for _, value := range data {

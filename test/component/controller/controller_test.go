@@ -5,12 +5,10 @@
 package controller_test
 
 import (
-	"bytes"
 	"context"
-	"io"
+	"encoding/json"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	. "github.com/onsi/ginkgo/v2"
@@ -24,6 +22,7 @@ import (
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
+	"github.com/gardener-community/gardener-extension-acl/test/managedresourcedata"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -59,14 +58,12 @@ var _ = Describe("gardener-extension-acl", func() {
 			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1))
 			secret := &corev1.Secret{}
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: extension.Namespace, Name: managedResource.Spec.SecretRefs[0].Name}, secret)).To(Succeed())
-			// gardener compresses the ManagedResource data with brotli.
-			g.Expect(secret.Data).To(HaveKey("data.yaml.br"))
-			manifests, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
+			filters, err := managedresourcedata.EnvoyFilters(secret.Data)
 			g.Expect(err).NotTo(HaveOccurred())
-			g.Expect(string(manifests)).To(And(
-				ContainSubstring("name: acl-shoot--dev--cmd"), ContainSubstring("namespace: istio-ingress"),
-				ContainSubstring("sni: "+fixture.Shoot.InternalAPIServerHost()), ContainSubstring("address_prefix: 172.16.0.0"),
-			))
+			g.Expect(filters).To(ConsistOf(HaveField("ObjectMeta", And(HaveField("Name", "acl-shoot--dev--cmd"), HaveField("Namespace", "istio-ingress")))))
+			spec, err := json.Marshal(&filters[0].Spec)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(string(spec)).To(And(ContainSubstring(`"sni":"`+fixture.Shoot.InternalAPIServerHost()+`"`), ContainSubstring(`"address_prefix":"172.16.0.0"`)))
 
 			g.Expect(c.Get(ctx, client.ObjectKeyFromObject(extension), extension)).To(Succeed())
 			g.Expect(extension.Status.LastOperation).NotTo(BeNil())
@@ -80,15 +77,18 @@ var _ = Describe("gardener-extension-acl", func() {
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: aclcontroller.SharedManagedResourceName("istio-ingress")}, managedResource)).To(Succeed())
 			// One secret for the insertions and one per shard of the slots (envoyfilter.RenderSharedGroups).
 			g.Expect(managedResource.Spec.SecretRefs).To(HaveLen(1 + envoyfilter.SharedListenerShards))
-			var manifests []byte
+			var names []string
 			for _, ref := range managedResource.Spec.SecretRefs {
 				secret := &corev1.Secret{}
 				g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: ref.Name}, secret)).To(Succeed())
-				data, err := io.ReadAll(brotli.NewReader(bytes.NewReader(secret.Data["data.yaml.br"])))
+				filters, err := managedresourcedata.EnvoyFilters(secret.Data)
 				g.Expect(err).NotTo(HaveOccurred())
-				manifests = append(manifests, data...)
+				for _, filter := range filters {
+					g.Expect(filter.Namespace).To(Equal("istio-ingress"))
+					names = append(names, filter.Name)
+				}
 			}
-			g.Expect(string(manifests)).To(And(ContainSubstring("name: acl-shared"), ContainSubstring("name: acl-8443-f0-s0"), ContainSubstring("name: acl-8443-f7-s7"), ContainSubstring("namespace: istio-ingress")))
+			g.Expect(names).To(ContainElements("acl-shared", "acl-8443-f0-s0", "acl-8443-f7-s7"))
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 
 		// No resource manager runs here, so the ManagedResource is never applied: the health check must say so.

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"sync"
 
 	"go4.org/netipx"
 
@@ -30,7 +31,8 @@ type Policy struct {
 	// IPv6 are the allowed IPv6 prefixes, with the same guarantees.
 	IPv6 []netip.Prefix
 
-	set *netipx.IPSet
+	// set answers Allows; only tests and diagnostics ask, so it is built on first use.
+	set func() *netipx.IPSet
 }
 
 // Entries are the parsed CIDRs of a rule set, grouped by action.
@@ -47,6 +49,36 @@ type Entries struct {
 // Build computes the allowed set from parsed, masked prefixes. The set operations sort their input; prefixes that
 // arrive sorted by address make that sort, the dominant cost for large rule sets, nearly linear.
 func Build(principalType acl.PrincipalType, entries Entries) (*Policy, error) {
+	var prefixes []netip.Prefix
+	if sorted, ok := unionOfSorted(entries.Allow); ok && entries.HasAllowRule && len(entries.Deny) == 0 {
+		prefixes = sorted
+	} else {
+		var err error
+		if prefixes, err = allowedPrefixes(entries); err != nil {
+			return nil, err
+		}
+	}
+	return newPolicy(principalType, prefixes), nil
+}
+
+// newPolicy returns the policy that allows exactly the given sorted, disjoint, non-adjacent prefixes.
+func newPolicy(principalType acl.PrincipalType, prefixes []netip.Prefix) *Policy {
+	policy := &Policy{Type: principalType}
+	policy.IPv4, policy.IPv6 = splitFamilies(prefixes)
+	policy.set = sync.OnceValue(func() *netipx.IPSet {
+		var builder netipx.IPSetBuilder
+		for _, prefix := range prefixes {
+			builder.AddPrefix(prefix)
+		}
+		set, _ := builder.IPSet() // #nosec G104 -- the builder only reports errors of invalid input, and every prefix is valid
+		return set
+	})
+	return policy
+}
+
+// allowedPrefixes computes the allowed set with netipx: the ALLOW entries, or every address without an ALLOW rule,
+// minus the DENY entries, as the minimal sorted list of prefixes.
+func allowedPrefixes(entries Entries) ([]netip.Prefix, error) {
 	var allowed, denied netipx.IPSetBuilder
 	addCoalesced(&allowed, entries.Allow)
 	addCoalesced(&denied, entries.Deny)
@@ -71,10 +103,52 @@ func Build(principalType acl.PrincipalType, entries Entries) (*Policy, error) {
 	for _, r := range ranges {
 		prefixes = r.AppendPrefixes(prefixes)
 	}
+	return prefixes, nil
+}
 
-	policy := &Policy{Type: principalType, set: allowedSet}
-	policy.IPv4, policy.IPv6 = splitFamilies(prefixes)
-	return policy, nil
+// unionOfSorted returns the union of prefixes sorted by address (IPv4 first, containers before what they contain, as
+// the validator hands them over) as the minimal sorted list of prefixes, in one pass and without netipx's set
+// builder, which copies and sorts every range: for rules without DENY entries, the common case, that is the whole
+// compilation. It reports false when the prefixes are not sorted; Build then lets netipx sort them.
+func unionOfSorted(prefixes []netip.Prefix) ([]netip.Prefix, bool) {
+	// The minimal decomposition of a union of prefixes never has more prefixes than the union's own prefixes.
+	union := make([]netip.Prefix, 0, len(prefixes))
+	var (
+		from, to netip.Addr
+		// single is the one prefix the current range consists of, invalid once it joined others.
+		single netip.Prefix
+	)
+	flush := func() {
+		if single.IsValid() {
+			union = append(union, single)
+		} else {
+			union = netipx.IPRangeFrom(from, to).AppendPrefixes(union)
+		}
+	}
+	for _, prefix := range prefixes {
+		first, last := prefix.Addr(), netipx.PrefixLastIP(prefix)
+		if from.IsValid() && joinable(from, to, first, last) {
+			if first.Less(from) {
+				return nil, false
+			}
+			if single.IsValid() && (!single.Contains(first) || last.Compare(to) > 0) {
+				single = netip.Prefix{}
+			}
+			to = maxAddr(to, last)
+			continue
+		}
+		if from.IsValid() {
+			if first.Less(from) {
+				return nil, false
+			}
+			flush()
+		}
+		from, to, single = first, last, prefix
+	}
+	if from.IsValid() {
+		flush()
+	}
+	return union, true
 }
 
 // addCoalesced adds prefixes to a builder, joining runs of overlapping or adjacent prefixes into one range first. The
@@ -156,7 +230,7 @@ func (p *Policy) Len() int {
 // Allows reports whether the policy admits the address. IPv4-mapped IPv6 addresses are IPv6 addresses here, exactly
 // as in the prefix lists.
 func (p *Policy) Allows(addr netip.Addr) bool {
-	return p.set.Contains(addr)
+	return p.set().Contains(addr)
 }
 
 // Hash returns a stable digest of the principal type and the compiled prefixes, so that status and metrics can tell

@@ -145,4 +145,31 @@ var _ = Describe("Compile and Explain properties", func() {
 			}
 		}
 	})
+
+	It("compiles ALLOW-only rules in one pass to exactly what netipx's set builder computes from unsorted input", func() {
+		gen := randomRules{rng: rand.New(rand.NewPCG(uint64(GinkgoRandomSeed()), 3))}
+		for iteration := range iterations {
+			// A prefix far from the crowded areas makes sure that the entries hold two different addresses.
+			allow := []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}
+			for range gen.rng.IntN(40) {
+				allow = append(allow, gen.prefix())
+			}
+			// The validator's order: IPv4 first, by address, containers before what they contain.
+			sorted := slices.SortedFunc(slices.Values(allow), func(a, b netip.Prefix) int {
+				if c := a.Addr().Compare(b.Addr()); c != 0 {
+					return c
+				}
+				return a.Bits() - b.Bits()
+			})
+			onePass, err := policy.Build(acl.PrincipalTypeRemoteIP, policy.Entries{Allow: sorted, HasAllowRule: true})
+			Expect(err).NotTo(HaveOccurred())
+
+			// Out of order, Build leaves the union to netipx.
+			unsorted := slices.Clone(sorted)
+			slices.Reverse(unsorted)
+			viaNetipx, err := policy.Build(acl.PrincipalTypeRemoteIP, policy.Entries{Allow: unsorted, HasAllowRule: true})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(onePass.Prefixes()).To(Equal(viaNetipx.Prefixes()), "iteration %d, entries %v", iteration, sorted)
+		}
+	})
 })

@@ -9,8 +9,8 @@ import (
 
 	"github.com/gardener/gardener/pkg/apis/core"
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	jsonv2 "github.com/go-json-experiment/json"
 	"k8s.io/apimachinery/pkg/runtime"
-	kjson "sigs.k8s.io/json"
 )
 
 // shootView is the part of a v1beta1 Shoot the validator reads. A Shoot has hundreds of fields; decoding and
@@ -39,7 +39,7 @@ func (d shootDecoder) decode(raw []byte) (*core.Shoot, error) {
 	}
 
 	view := &shootView{}
-	if err := kjson.UnmarshalCaseSensitivePreserveInts(raw, view); err != nil {
+	if err := jsonv2.Unmarshal(raw, view); err != nil {
 		return nil, err
 	}
 	if view.APIVersion != gardencorev1beta1.SchemeGroupVersion.String() || view.Kind != "Shoot" {

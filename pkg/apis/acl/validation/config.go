@@ -5,6 +5,7 @@
 package validation
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -97,7 +98,8 @@ type configValidator struct {
 	// enforced records the prefix of each entry when enforce is set.
 	enforced [][]netip.Prefix
 
-	// allow and deny are the valid entries by action, sorted by address once redundancy has been checked.
+	// allow and deny are the valid entries by action; once redundancy has been checked, only the outermost ones,
+	// sorted by address.
 	allow, deny  []entry
 	hasAllowRule bool
 
@@ -165,9 +167,10 @@ func (v *configValidator) validate(limits Limits) {
 		}
 	}
 
-	outerAllow := v.warnRedundant(v.allow)
-	outerDeny := v.warnRedundant(v.deny)
-	v.warnIneffective(outerAllow, outerDeny)
+	// The outermost entries have the same union as all of them: from here on they stand for the rules.
+	v.allow = v.warnRedundant(v.allow)
+	v.deny = v.warnRedundant(v.deny)
+	v.warnIneffective(v.allow, v.deny)
 }
 
 // policyEntries returns the valid entries, sorted by address, for the compiler.
@@ -264,7 +267,7 @@ func (v *configValidator) hadBefore(text string) bool {
 // warnRedundant warns about entries that repeat or lie inside another entry of the same action. Sorting by address
 // and then by prefix length puts every container before the entries it contains, so a stack of open containers
 // finds all of them in one pass. It returns the outermost entries, those inside no other: sorted, disjoint, and with
-// the same union as all entries.
+// the same union as all entries. They are written over entries, whose order it changes anyway.
 func (v *configValidator) warnRedundant(entries []entry) []entry {
 	groupFamilies(entries)
 	slices.SortFunc(entries, compareEntries)
@@ -275,7 +278,8 @@ func (v *configValidator) warnRedundant(entries []entry) []entry {
 		prefix netip.Prefix
 	}
 	stack := make([]open, 0, 8)
-	outermost := make([]entry, 0, len(entries))
+	// Every entry is read before an outermost one is written to its place or an earlier one.
+	outermost := entries[:0]
 	for _, current := range entries {
 		currentPrefix := current.prefix()
 		for len(stack) > 0 && !containsPrefix(stack[len(stack)-1].prefix, currentPrefix) {
@@ -287,7 +291,7 @@ func (v *configValidator) warnRedundant(entries []entry) []entry {
 			continue
 		}
 		container := stack[len(stack)-1]
-		containerPath := v.decoded.CIDRPath(v.root, container.rule, container.index)
+		containerPath := v.entryPath(container.entry)
 		message := fmt.Sprintf("is already covered by %s at %s: remove it", container.prefix, containerPath)
 		if container.prefix == currentPrefix {
 			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", currentPrefix, containerPath)
@@ -310,20 +314,26 @@ type entryFinding struct {
 // warnInWrittenOrder reports findings about entries in the order the entries were written, not in address order.
 func (v *configValidator) warnInWrittenOrder(findings []entryFinding) {
 	slices.SortFunc(findings, func(a, b entryFinding) int {
-		if a.rule != b.rule {
-			return a.rule - b.rule
-		}
-		return a.index - b.index
+		return cmp.Or(cmp.Compare(a.rule, b.rule), cmp.Compare(a.index, b.index))
 	})
 	for _, f := range findings {
-		v.warn(v.decoded.CIDRPath(v.root, f.rule, f.index), f.message)
+		v.warn(v.entryPath(f.entry), f.message)
 	}
 }
 
 // groupFamilies moves the IPv4 entries before the IPv6 entries, keeping the order within each family. Lists written
 // in address order then sort in linear time even when they mix the families, instead of in n·log(n).
 func groupFamilies(entries []entry) {
-	ipv6 := make([]entry, 0, len(entries))
+	count6 := 0
+	for _, e := range entries {
+		if e.is6 {
+			count6++
+		}
+	}
+	if count6 == 0 || count6 == len(entries) {
+		return
+	}
+	ipv6 := make([]entry, 0, count6)
 	ipv4 := entries[:0]
 	for _, e := range entries {
 		if e.is6 {
@@ -337,6 +347,11 @@ func groupFamilies(entries []entry) {
 
 func containsPrefix(outer, inner netip.Prefix) bool {
 	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}
+
+// entryPath is the field path of an entry.
+func (v *configValidator) entryPath(e entry) *field.Path {
+	return v.decoded.CIDRPath(v.root, int(e.rule), int(e.index))
 }
 
 func (v *configValidator) warn(path *field.Path, message string) {

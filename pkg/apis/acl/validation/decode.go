@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	kjson "sigs.k8s.io/json"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/install"
@@ -85,12 +85,11 @@ var errNotStrict = errors.New("not a strictly valid providerConfig")
 // conversion into the internal version.
 func decodeStrict(raw []byte) (*Decoded, error) {
 	document := &strictDocument{}
-	strictErrs, err := kjson.UnmarshalStrict(raw, document)
-	if err != nil {
+	// encoding/json/v2 (its mirror module until Go 1.27) decodes in one pass where sigs.k8s.io/json first validates the
+	// whole document; like sigs.k8s.io/json's strict mode it matches names case-sensitively and rejects unknown and
+	// duplicate names.
+	if err := jsonv2.Unmarshal(raw, document, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return nil, err
-	}
-	if len(strictErrs) > 0 {
-		return nil, errNotStrict
 	}
 
 	typedFields := document.APIVersion != nil || document.Kind != nil || document.Type != nil || document.Rules != nil

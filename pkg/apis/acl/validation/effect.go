@@ -28,12 +28,12 @@ func (v *configValidator) warnIneffective(allow, deny []entry) {
 		}
 		message := fmt.Sprintf("every address of %s is denied by the DENY entries together, so this ALLOW entry admits nothing: remove it, or narrow the DENY entries", prefix)
 		if container, ok := outermostContaining(deny, prefix); ok {
-			message = fmt.Sprintf("every address of %s is denied by %s at %s, so this ALLOW entry admits nothing: remove it, or narrow the DENY entry", prefix, container.prefix(), v.decoded.CIDRPath(v.root, container.rule, container.index))
+			message = fmt.Sprintf("every address of %s is denied by %s at %s, so this ALLOW entry admits nothing: remove it, or narrow the DENY entry", prefix, container.prefix(), v.entryPath(container))
 		}
 		findings = append(findings, entryFinding{entry: e, message: message})
 	}
 
-	if v.hasAllowRule {
+	if v.hasAllowRule && len(deny) > 0 {
 		allowed := spans(allow)
 		for _, e := range deny {
 			prefix := e.prefix()

@@ -5,6 +5,7 @@
 package validation
 
 import (
+	"cmp"
 	"encoding/binary"
 	"net/netip"
 )
@@ -12,10 +13,12 @@ import (
 // entry is a valid CIDR entry with the place it was written. It holds no pointers, unlike netip.Prefix, so that
 // sorting ten thousand of them is cheap and the garbage collector never scans them.
 type entry struct {
-	hi, lo      uint64
-	bits        int16
-	is6         bool
-	rule, index int
+	hi, lo uint64
+	bits   int16
+	is6    bool
+	// rule and index locate the entry; int32 keeps an entry at 32 bytes, and no providerConfig comes near 2^31
+	// entries (the API server limits requests to a few MiB).
+	rule, index int32
 }
 
 func newEntry(prefix netip.Prefix, rule, index int) entry {
@@ -25,8 +28,8 @@ func newEntry(prefix netip.Prefix, rule, index int) entry {
 		lo:    binary.BigEndian.Uint64(address[8:]),
 		bits:  int16(prefix.Bits()), // #nosec G115 -- a prefix length is at most 128
 		is6:   prefix.Addr().Is6(),
-		rule:  rule,
-		index: index,
+		rule:  int32(rule),  // #nosec G115 -- see entry.rule
+		index: int32(index), // #nosec G115 -- see entry.rule
 	}
 }
 
@@ -57,9 +60,9 @@ func compareEntries(a, b entry) int {
 	case a.bits != b.bits:
 		return int(a.bits) - int(b.bits)
 	case a.rule != b.rule:
-		return a.rule - b.rule
+		return cmp.Compare(a.rule, b.rule)
 	default:
-		return a.index - b.index
+		return cmp.Compare(a.index, b.index)
 	}
 }
 

@@ -273,30 +273,25 @@ func (v *configValidator) warnRedundant(entries []entry) []entry {
 	slices.SortFunc(entries, compareEntries)
 
 	var redundant []entryFinding
-	type open struct {
-		entry
-		prefix netip.Prefix
-	}
-	stack := make([]open, 0, 8)
+	stack := make([]entry, 0, 8)
 	// Every entry is read before an outermost one is written to its place or an earlier one.
 	outermost := entries[:0]
 	for _, current := range entries {
-		currentPrefix := current.prefix()
-		for len(stack) > 0 && !containsPrefix(stack[len(stack)-1].prefix, currentPrefix) {
+		for len(stack) > 0 && !stack[len(stack)-1].contains(current) {
 			stack = stack[:len(stack)-1]
 		}
 		if len(stack) == 0 {
-			stack = append(stack, open{entry: current, prefix: currentPrefix})
+			stack = append(stack, current)
 			outermost = append(outermost, current)
 			continue
 		}
 		container := stack[len(stack)-1]
-		containerPath := v.entryPath(container.entry)
-		message := fmt.Sprintf("is already covered by %s at %s: remove it", container.prefix, containerPath)
-		if container.prefix == currentPrefix {
-			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", currentPrefix, containerPath)
+		containerPath := v.entryPath(container)
+		message := fmt.Sprintf("is already covered by %s at %s: remove it", container.prefix(), containerPath)
+		if container.samePrefix(current) {
+			message = fmt.Sprintf("repeats %s, written at %s: remove one of them", current.prefix(), containerPath)
 		} else {
-			stack = append(stack, open{entry: current, prefix: currentPrefix})
+			stack = append(stack, current)
 		}
 		redundant = append(redundant, entryFinding{entry: current, message: message})
 	}

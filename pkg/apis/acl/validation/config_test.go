@@ -80,6 +80,9 @@ var _ = Describe("ValidateProviderConfig", func() {
 		Entry("typed: contained entry, written before its container",
 			typed("", rule("ALLOW", "2001:db8:1::/48", "2001:db8::/32")), nil,
 			[]any{warning(typedCIDR00, "is already covered by 2001:db8::/32 at "+typedRules+"[0].cidrs[1]: remove it")}),
+		Entry("typed: a longer prefix at the same address is covered, not repeated",
+			typed("", rule("ALLOW", "10.0.0.0/16", "10.0.0.0/8")), nil,
+			[]any{warning(typedCIDR00, "is already covered by 10.0.0.0/8 at "+typedRules+"[0].cidrs[1]: remove it")}),
 		Entry("typed: nested containment reports the closest container",
 			typed("", rule("DENY", "10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24")), nil,
 			[]any{

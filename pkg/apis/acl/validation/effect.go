@@ -20,6 +20,10 @@ import (
 func (v *configValidator) warnIneffective(allow, deny []entry) {
 	var findings []entryFinding
 
+	if len(deny) == 0 {
+		// Nothing is denied and every DENY check is moot.
+		return
+	}
 	denied := spans(deny)
 	for _, e := range allow {
 		prefix := e.prefix()

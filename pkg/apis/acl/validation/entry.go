@@ -44,6 +44,39 @@ func (e entry) prefix() netip.Prefix {
 	return netip.PrefixFrom(addr, int(e.bits))
 }
 
+// contains reports whether every address of inner is in e, without building either prefix.
+func (e entry) contains(inner entry) bool {
+	if e.is6 != inner.is6 || e.bits > inner.bits {
+		return false
+	}
+	bits := int(e.bits)
+	if !e.is6 {
+		// The addresses are kept in their 16-byte form, an IPv4 address in the last 4 bytes.
+		bits += 96
+	}
+	hiMask, loMask := networkMask(bits)
+	return inner.hi&hiMask == e.hi&hiMask && inner.lo&loMask == e.lo&loMask
+}
+
+// samePrefix reports whether both entries are the same prefix.
+func (e entry) samePrefix(other entry) bool {
+	return e.hi == other.hi && e.lo == other.lo && e.bits == other.bits && e.is6 == other.is6
+}
+
+// networkMask returns the two halves of a 128-bit mask with the first bits set.
+func networkMask(bits int) (hi, lo uint64) {
+	switch {
+	case bits <= 0:
+		return 0, 0
+	case bits < 64:
+		return ^uint64(0) << (64 - bits), 0
+	case bits < 128:
+		return ^uint64(0), ^uint64(0) << (128 - bits)
+	default:
+		return ^uint64(0), ^uint64(0)
+	}
+}
+
 // compareEntries orders IPv4 before IPv6, then by address, then shorter prefixes first, so that every prefix comes
 // right after the prefixes that contain it; equal prefixes keep the order they were written in.
 func compareEntries(a, b entry) int {

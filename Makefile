@@ -21,6 +21,8 @@ INTEGRATION_PACKAGES := ./test/...
 # deadline exceeded" when the deadline meets a busy worker (golang/go#75804), which failed CI once.
 FUZZ_SHORT_EXECS ?= 50000x
 FUZZ_TIME        ?= 10m
+# Runs of each end-to-end benchmark that make bench takes the median of.
+BENCH_COUNT      ?= 5
 
 GOIMPORTS      := $(TOOLS_BIN_DIR)/goimports
 DEEPCOPY_GEN   := $(TOOLS_BIN_DIR)/deepcopy-gen
@@ -76,8 +78,14 @@ fuzz-short:
 fuzz:
 	@hack/fuzz.sh $(FUZZ_TIME)
 
+# Issue #16's end-to-end measures next to the existing ACL extension's figures (hack/bench-reference.tsv), with ratios.
 .PHONY: bench
 bench:
+	@hack/bench.sh $(BENCH_COUNT)
+
+# Every benchmark of the unit packages, once.
+.PHONY: bench-all
+bench-all:
 	go test -run '^$$' -bench . -benchmem -count=1 $(UNIT_PACKAGES)
 
 # Benchmarks that need the real API servers (e.g. reconcile throughput of the seed controller).

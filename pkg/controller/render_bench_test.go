@@ -58,3 +58,47 @@ func BenchmarkRenderManagedResourceData(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRenderSharedManagedResourceData measures the gateway reconciler's share of the same shoot's rule change on
+// the no-drain layout: the rules on the shared listeners (8443 and the legacy 8132) of a gateway that serves only
+// this shoot, from the compiled rules through envoyfilter.RenderSharedGroups to the data of every secret of the
+// gateway's shared ManagedResource. Together with BenchmarkRenderManagedResourceData it is the rendering a rule change
+// costs, comparable to the existing extension's single ManagedResource with its three EnvoyFilters.
+func BenchmarkRenderSharedManagedResourceData(b *testing.B) {
+	for _, entries := range []int{1, 50, 1000} {
+		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
+			limits := validation.Limits{MaxEntries: entries, MaxCompiledPrefixes: 4 * entries}
+			validated := validation.EnforceProviderConfig(benchinput.ProviderConfig(entries), field.NewPath("spec", "providerConfig"), limits)
+			if len(validated.Errors) > 0 {
+				b.Fatal(validated.Errors.ToAggregate())
+			}
+			gateway := envoyfilter.Gateway{Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, LegacyVPNListenerPort: 8132}
+			alwaysAllowed := []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("100.64.0.0/13")}
+			input := envoyfilter.Input{TechnicalID: "shoot--dev--bench", Policy: validated.Policy, AlwaysAllowed: alwaysAllowed}
+			shoots := []envoyfilter.SharedShoot{{TechnicalID: input.TechnicalID, PrincipalType: validated.Policy.Type, Allowed: envoyfilter.AllowedPrefixes(input)}}
+
+			var stored int
+			b.ReportAllocs()
+			for b.Loop() {
+				groups, err := envoyfilter.RenderSharedGroups(gateway, shoots)
+				if err != nil {
+					b.Fatal(err)
+				}
+				stored = 0
+				for _, group := range groups {
+					if len(group) == 0 {
+						continue
+					}
+					data, err := envoyfilter.ManagedResourceData(group)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, value := range data {
+						stored += len(value)
+					}
+				}
+			}
+			b.ReportMetric(float64(stored), "stored-bytes")
+		})
+	}
+}

@@ -10,7 +10,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
@@ -26,21 +25,23 @@ const (
 // protojson output is deliberately unstable in its spacing, so it is decoded into a generic structure whose encoding
 // is stable: the same filter always yields byte-identical EnvoyFilters.
 func PatchValue(filterName string, config proto.Message) (*structpb.Struct, error) {
-	typedConfig, err := anypb.New(config)
-	if err != nil {
-		return nil, fmt.Errorf("failed to wrap the filter config: %w", err)
-	}
-	raw, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(typedConfig)
+	// Encoding the message itself and adding its type URL gives what protojson writes for it wrapped in an Any,
+	// without encoding it to the binary form and decoding it again, which is what protojson does with an Any.
+	raw, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(config)
 	if err != nil {
 		return nil, fmt.Errorf("failed to encode the filter config: %w", err)
 	}
-	var generic map[string]any
-	if err := json.Unmarshal(raw, &generic); err != nil {
+	var typedConfig map[string]any
+	if err := json.Unmarshal(raw, &typedConfig); err != nil {
 		return nil, fmt.Errorf("failed to decode the filter config: %w", err)
 	}
-	value, err := structpb.NewStruct(map[string]any{"name": filterName, "typed_config": generic})
+	typedConfig["@type"] = typeURLPrefix + string(config.ProtoReflect().Descriptor().FullName())
+	value, err := structpb.NewStruct(map[string]any{"name": filterName, "typed_config": typedConfig})
 	if err != nil {
 		return nil, fmt.Errorf("failed to build the patch value: %w", err)
 	}
 	return value, nil
 }
+
+// typeURLPrefix is the prefix of the type URL of an Any that anypb.New writes.
+const typeURLPrefix = "type.googleapis.com/"

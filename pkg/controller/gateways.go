@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 
 	resourcesv1alpha1 "github.com/gardener/gardener/pkg/apis/resources/v1alpha1"
 	"github.com/gardener/gardener/pkg/utils/managedresources"
@@ -31,6 +32,8 @@ type gatewayReconciler struct {
 	client    client.Client
 	config    Config
 	namespace string
+	// rendered keeps every gateway's rendered groups, so that a shoot's change renders only the groups it is in.
+	rendered *envoyfilter.SharedDataCache
 }
 
 // NewGatewayReconciler returns the gateway reconciler: for every ingress gateway of the seed it deploys
@@ -38,7 +41,7 @@ type gatewayReconciler struct {
 // everything), through a seed ManagedResource (SharedManagedResourceName) in the config's namespace, the controller's
 // own; it removes those of gateways that are gone. It reconciles the whole seed whatever the request.
 func NewGatewayReconciler(c client.Client, config Config) reconcile.Reconciler {
-	return &gatewayReconciler{client: c, config: config, namespace: config.Namespace}
+	return &gatewayReconciler{client: c, config: config, namespace: config.Namespace, rendered: &envoyfilter.SharedDataCache{}}
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -49,6 +52,7 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 		return reconcile.Result{}, err
 	}
 
+	r.rendered.Forget(func(namespace string) bool { return plan.gateways[namespace] != nil })
 	var errs []error
 	for namespace, shared := range plan.gateways {
 		if !plan.deployable(namespace) {
@@ -87,21 +91,18 @@ func (r *gatewayReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 // ManagedResource no longer references.
 func (r *gatewayReconciler) deploy(ctx context.Context, shared *envoyfilter.SharedGateway) error {
 	namespace := shared.Gateway.Namespace
-	groups, err := shared.RenderGroups()
+	groups, err := shared.Data(r.rendered)
 	if err != nil {
 		return fmt.Errorf("failed to render the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
 	}
 	name := SharedManagedResourceName(namespace)
 	refs := make([]corev1.LocalObjectReference, 0, len(groups))
-	for i, group := range groups {
-		if len(group) == 0 {
+	for i, data := range groups {
+		if data == nil {
 			continue
 		}
-		data, err := envoyfilter.ManagedResourceData(group)
-		if err != nil {
-			return fmt.Errorf("failed to serialize the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
-		}
-		secretName, secret := managedresources.NewSecret(r.client, r.namespace, fmt.Sprintf("%s-%d", name, i), data, true)
+		// The cache's map stays the cache's: the client decodes the API server's answer into the secret's data.
+		secretName, secret := managedresources.NewSecret(r.client, r.namespace, fmt.Sprintf("%s-%d", name, i), maps.Clone(data), true)
 		if err := secret.Reconcile(ctx); err != nil {
 			return fmt.Errorf("failed to deploy the shared EnvoyFilters of ingress namespace %s: %w", namespace, err)
 		}

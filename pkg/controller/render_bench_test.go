@@ -61,39 +61,40 @@ func BenchmarkRenderManagedResourceData(b *testing.B) {
 
 // BenchmarkRenderSharedManagedResourceData measures the gateway reconciler's share of the same shoot's rule change on
 // the no-drain layout: the rules on the shared listeners (8443 and the legacy 8132) of a gateway that serves only
-// this shoot, from the compiled rules through envoyfilter.RenderSharedGroups to the data of every secret of the
-// gateway's shared ManagedResource. Together with BenchmarkRenderManagedResourceData it is the rendering a rule change
-// costs, comparable to the existing extension's single ManagedResource with its three EnvoyFilters.
+// this shoot, through envoyfilter.SharedDataCache as the reconciler keeps it, to the data of every secret of the
+// gateway's shared ManagedResource. Every iteration is a rule change (the shoot's rules alternate between N CIDRs and
+// the same plus one), so the shoot's group renders and the other groups come from the cache. Together with
+// BenchmarkRenderManagedResourceData it is the rendering a rule change costs, comparable to the existing extension's
+// single ManagedResource with its three EnvoyFilters.
 func BenchmarkRenderSharedManagedResourceData(b *testing.B) {
 	for _, entries := range []int{1, 50, 1000} {
 		b.Run(fmt.Sprintf("entries=%d", entries), func(b *testing.B) {
-			limits := validation.Limits{MaxEntries: entries, MaxCompiledPrefixes: 4 * entries}
-			validated := validation.EnforceProviderConfig(benchinput.ProviderConfig(entries), field.NewPath("spec", "providerConfig"), limits)
-			if len(validated.Errors) > 0 {
-				b.Fatal(validated.Errors.ToAggregate())
-			}
 			gateway := envoyfilter.Gateway{Namespace: "istio-ingress", Labels: map[string]string{"app": "istio-ingressgateway"}, LegacyVPNListenerPort: 8132}
 			alwaysAllowed := []netip.Prefix{netip.MustParsePrefix("10.250.0.0/16"), netip.MustParsePrefix("100.64.0.0/13")}
-			input := envoyfilter.Input{TechnicalID: "shoot--dev--bench", Policy: validated.Policy, AlwaysAllowed: alwaysAllowed}
-			shoots := []envoyfilter.SharedShoot{{TechnicalID: input.TechnicalID, PrincipalType: validated.Policy.Type, Allowed: envoyfilter.AllowedPrefixes(input)}}
+			var rules [2][]envoyfilter.SharedShoot
+			for i, config := range [][]byte{benchinput.ProviderConfig(entries), benchinput.ProviderConfig(entries + 1)} {
+				validated := validation.EnforceProviderConfig(config, field.NewPath("spec", "providerConfig"), validation.Limits{MaxEntries: entries + 1, MaxCompiledPrefixes: 4 * (entries + 1)})
+				if len(validated.Errors) > 0 {
+					b.Fatal(validated.Errors.ToAggregate())
+				}
+				rules[i] = []envoyfilter.SharedShoot{envoyfilter.SharedShootOf(envoyfilter.Input{TechnicalID: "shoot--dev--bench", Policy: validated.Policy, AlwaysAllowed: alwaysAllowed})}
+			}
+			cache := &envoyfilter.SharedDataCache{}
+			if _, err := cache.Data(gateway, rules[1]); err != nil {
+				b.Fatal(err)
+			}
 
-			var stored int
+			var stored, iteration int
 			b.ReportAllocs()
 			for b.Loop() {
-				groups, err := envoyfilter.RenderSharedGroups(gateway, shoots)
+				data, err := cache.Data(gateway, rules[iteration%2])
 				if err != nil {
 					b.Fatal(err)
 				}
+				iteration++
 				stored = 0
-				for _, group := range groups {
-					if len(group) == 0 {
-						continue
-					}
-					data, err := envoyfilter.ManagedResourceData(group)
-					if err != nil {
-						b.Fatal(err)
-					}
-					for _, value := range data {
+				for _, groupData := range data {
+					for _, value := range groupData {
 						stored += len(value)
 					}
 				}

@@ -79,6 +79,15 @@ func (s *SharedGateway) RenderGroups() ([][]*istionetworkingv1alpha3.EnvoyFilter
 	return RenderSharedGroups(s.Gateway, s.Shoots)
 }
 
+// Data returns the ManagedResource data of RenderGroups' groups, rendering only the groups whose input changed since
+// the cache last rendered them.
+func (s *SharedGateway) Data(cache *SharedDataCache) ([]map[string][]byte, error) {
+	if err := s.selectsWorkload(); err != nil {
+		return nil, err
+	}
+	return cache.Data(s.Gateway, s.Shoots)
+}
+
 func (s *SharedGateway) selectsWorkload() error {
 	if len(s.Gateway.Labels) == 0 {
 		// No workload selector would apply the filters to every workload of the namespace.

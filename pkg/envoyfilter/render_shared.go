@@ -59,30 +59,70 @@ func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1al
 	return filters, nil
 }
 
+// SharedGroups is the number of groups of RenderSharedGroups: the insertions, and one per shard of the shared
+// listeners.
+const SharedGroups = 1 + SharedListenerShards
+
 // RenderSharedGroups returns RenderShared's EnvoyFilters in groups that change together: first the insertions
 // (SharedFiltersName, which never change), then one group per shard of SharedListenerShards with the configurations of
 // that shard's slots on every shared listener and of the SNI shards it hashes to (SNIShard modulo
 // SharedListenerShards). Stored one group per secret, a shoot's rule change rewrites one group, and no group comes
 // near a secret's 1 MiB where all of them together would.
 func RenderSharedGroups(gateway Gateway, shoots []SharedShoot) ([][]*istionetworkingv1alpha3.EnvoyFilter, error) {
-	shards := make([][]SharedShoot, SharedListenerShards)
-	for _, shoot := range shoots {
-		shard := Shard(shoot.TechnicalID)
-		shards[shard] = append(shards[shard], shoot)
+	groups := make([][]*istionetworkingv1alpha3.EnvoyFilter, SharedGroups)
+	for group := range SharedGroups {
+		filters, err := RenderSharedGroup(gateway, SharedGroupMembers(gateway, shoots, group), group)
+		if err != nil {
+			return nil, err
+		}
+		groups[group] = filters
 	}
+	return groups, nil
+}
 
-	var insertions []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
-	groups := make([][]*istionetworkingv1alpha3.EnvoyFilter, 1+SharedListenerShards)
+// SharedGroupMembers returns the shoots that a group of RenderSharedGroups is rendered from, in their order: none for
+// the insertions, the shoots of the group's shard of the shared listeners, and on a gateway with shared SNI chains
+// those of an SNI shard that hashes to the group, for the others.
+func SharedGroupMembers(gateway Gateway, shoots []SharedShoot, group int) []SharedShoot {
+	if group == 0 {
+		return nil
+	}
+	sni := len(gateway.SharedSNIChains) > 0
+	var members []SharedShoot
+	for _, shoot := range shoots {
+		if Shard(shoot.TechnicalID) == group-1 || sni && SNIShard(shoot.TechnicalID)%SharedListenerShards == group-1 {
+			members = append(members, shoot)
+		}
+	}
+	return members
+}
+
+// RenderSharedGroup returns one group of RenderSharedGroups; it depends only on the gateway and on the group's
+// members (SharedGroupMembers), so a group whose members did not change renders the same.
+func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
+	if group == 0 {
+		insertions, err := sharedInsertions(gateway)
+		if err != nil {
+			return nil, err
+		}
+		return []*istionetworkingv1alpha3.EnvoyFilter{gatewayEnvoyFilter(gateway, SharedFiltersName, insertions...)}, nil
+	}
+	shard := group - 1
+
+	var shardShoots []SharedShoot
+	for _, shoot := range shoots {
+		if Shard(shoot.TechnicalID) == shard {
+			shardShoots = append(shardShoots, shoot)
+		}
+	}
+	var filters []*istionetworkingv1alpha3.EnvoyFilter
 	for _, listener := range gateway.sharedListeners() {
 		for _, slot := range SharedSlots() {
-			name := SharedFilterName(listener.port, slot)
-			insertion, err := discoveredFilterValue(name, httpRBACTypeURL)
-			if err != nil {
-				return nil, err
+			if slot.Shard != shard {
+				continue
 			}
-			insertions = append(insertions, sharedListenerPatch(listener.port, insertion))
-
-			matcher, err := SharedListenerMatcher(listener.header, slot.Form, shards[slot.Shard])
+			name := SharedFilterName(listener.port, slot)
+			matcher, err := SharedListenerMatcher(listener.header, slot.Form, shardShoots)
 			if err != nil {
 				return nil, err
 			}
@@ -90,57 +130,60 @@ func RenderSharedGroups(gateway Gateway, shoots []SharedShoot) ([][]*istionetwor
 			if err != nil {
 				return nil, err
 			}
-			groups[1+slot.Shard] = append(groups[1+slot.Shard], gatewayEnvoyFilter(gateway, name, config))
+			filters = append(filters, gatewayEnvoyFilter(gateway, name, config))
 		}
 	}
-	sniInsertions, sniConfigs, err := sharedSNISlots(gateway, shoots)
-	if err != nil {
-		return nil, err
+	if len(sortedHosts(gateway.SharedSNIChains)) == 0 {
+		return filters, nil
 	}
-	insertions = append(insertions, sniInsertions...)
-	for shard, config := range sniConfigs {
-		group := 1 + shard%SharedListenerShards
-		groups[group] = append(groups[group], config)
+	for sniShard := shard; sniShard < SharedSNIShards; sniShard += SharedListenerShards {
+		var sniShoots []SharedShoot
+		for _, shoot := range shoots {
+			if SNIShard(shoot.TechnicalID) == sniShard {
+				sniShoots = append(sniShoots, shoot)
+			}
+		}
+		name := SharedSNIFilterName(sniShard)
+		matcher, err := SharedSNIMatcher(sniShoots)
+		if err != nil {
+			return nil, err
+		}
+		config, err := extensionConfigPatch(name, &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_", Matcher: matcher})
+		if err != nil {
+			return nil, err
+		}
+		filters = append(filters, gatewayEnvoyFilter(gateway, name, config))
 	}
-	groups[0] = []*istionetworkingv1alpha3.EnvoyFilter{gatewayEnvoyFilter(gateway, SharedFiltersName, insertions...)}
-	return groups, nil
+	return filters, nil
 }
 
-// sharedSNISlots returns the insertions of a network RBAC filter per shard into every shared SNI chain of the gateway,
-// and per shard (SNIShard) the EnvoyFilter that configures it by ECDS with the match tree of the shard's shoots
-// (SharedSNIMatcher), indexed by shard; nothing for a gateway without shared SNI chains.
-func sharedSNISlots(gateway Gateway, shoots []SharedShoot) ([]*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch, []*istionetworkingv1alpha3.EnvoyFilter, error) {
-	chains := sortedHosts(gateway.SharedSNIChains)
-	if len(chains) == 0 {
-		return nil, nil, nil
-	}
-	shards := make([][]SharedShoot, SharedSNIShards)
-	for _, shoot := range shoots {
-		shard := SNIShard(shoot.TechnicalID)
-		shards[shard] = append(shards[shard], shoot)
-	}
+// sharedInsertions returns the patches that insert a filter per shared listener and slot, and a network RBAC filter
+// per SNI shard into every shared SNI chain of the gateway, each configured by ECDS.
+func sharedInsertions(gateway Gateway) ([]*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch, error) {
 	var insertions []*istioapinetworkingv1alpha3.EnvoyFilter_EnvoyConfigObjectPatch
-	configs := make([]*istionetworkingv1alpha3.EnvoyFilter, 0, len(shards))
-	for shard, shoots := range shards {
-		name := SharedSNIFilterName(shard)
-		insertion, err := discoveredFilterValue(name, networkRBACTypeURL)
+	for _, listener := range gateway.sharedListeners() {
+		for _, slot := range SharedSlots() {
+			insertion, err := discoveredFilterValue(SharedFilterName(listener.port, slot), httpRBACTypeURL)
+			if err != nil {
+				return nil, err
+			}
+			insertions = append(insertions, sharedListenerPatch(listener.port, insertion))
+		}
+	}
+	chains := sortedHosts(gateway.SharedSNIChains)
+	for shard := range SharedSNIShards {
+		if len(chains) == 0 {
+			break
+		}
+		insertion, err := discoveredFilterValue(SharedSNIFilterName(shard), networkRBACTypeURL)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		for _, chain := range chains {
 			insertions = append(insertions, sniPatch(SNIListenerPort, chain, insertion))
 		}
-		matcher, err := SharedSNIMatcher(shoots)
-		if err != nil {
-			return nil, nil, err
-		}
-		config, err := extensionConfigPatch(name, &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_", Matcher: matcher})
-		if err != nil {
-			return nil, nil, err
-		}
-		configs = append(configs, gatewayEnvoyFilter(gateway, name, config))
 	}
-	return insertions, configs, nil
+	return insertions, nil
 }
 
 // discoveredFilterValue is the value of a patch that inserts a filter whose configuration istiod serves by ECDS under

@@ -106,7 +106,10 @@ var _ = Describe("SharedDataCache", func() {
 				gateway.Labels = map[string]string{"app": "istio-ingressgateway", "istio": "ingressgateway"}
 				return gateway
 			},
-			func(gateway envoyfilter.Gateway) envoyfilter.Gateway { gateway.LegacyVPNListenerPort = 0; return gateway },
+			func(gateway envoyfilter.Gateway) envoyfilter.Gateway {
+				gateway.LegacyVPNListenerPort = 0
+				return gateway
+			},
 			func(gateway envoyfilter.Gateway) envoyfilter.Gateway { gateway.SharedSNIChains = nil; return gateway },
 		} {
 			gateway = change(gateway)

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"strings"
 
+	xdsmatcherv3 "github.com/cncf/xds/go/xds/type/matcher/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
@@ -115,6 +116,14 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 			shardShoots = append(shardShoots, shoot)
 		}
 	}
+	checks := make(map[string]*xdsmatcherv3.Matcher, len(shardShoots))
+	for _, shoot := range shardShoots {
+		check, err := sourceCheck(shoot)
+		if err != nil {
+			return nil, err
+		}
+		checks[shoot.TechnicalID] = check
+	}
 	var filters []*istionetworkingv1alpha3.EnvoyFilter
 	for _, listener := range gateway.sharedListeners() {
 		for _, slot := range SharedSlots() {
@@ -122,7 +131,7 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 				continue
 			}
 			name := SharedFilterName(listener.port, slot)
-			matcher, err := SharedListenerMatcher(listener.header, slot.Form, shardShoots)
+			matcher, err := sharedListenerMatcher(listener.header, slot.Form, shardShoots, checks)
 			if err != nil {
 				return nil, err
 			}

@@ -92,6 +92,13 @@ func shardOf(technicalID string, n uint32) int {
 // the longest destination that prefixes the value selects the check, so even then a shoot's own requests reach its own
 // check. A request costs a lookup in a prefix tree and at most one in a range trie, however many shoots the tree holds.
 func SharedListenerMatcher(header string, form int, shoots []SharedShoot) (*xdsmatcherv3.Matcher, error) {
+	return sharedListenerMatcher(header, form, shoots, nil)
+}
+
+// sharedListenerMatcher is SharedListenerMatcher with the shoots' source checks (sourceCheck) by technical ID, where
+// the caller built them already: every form and shared listener has the same check for a shoot, and building it
+// anew for each holds a large rule set 16 times.
+func sharedListenerMatcher(header string, form int, shoots []SharedShoot, checks map[string]*xdsmatcherv3.Matcher) (*xdsmatcherv3.Matcher, error) {
 	allow, err := rbacAction("acl-other", rbacconfigv3.RBAC_ALLOW)
 	if err != nil {
 		return nil, err
@@ -113,9 +120,11 @@ func SharedListenerMatcher(header string, form int, shoots []SharedShoot) (*xdsm
 		if _, taken := keys[destination]; taken {
 			return nil, fmt.Errorf("failed to render a shared listener matcher: destination %q is given twice", destination)
 		}
-		check, err := sourceCheck(shoot)
-		if err != nil {
-			return nil, err
+		check, ok := checks[shoot.TechnicalID]
+		if !ok {
+			if check, err = sourceCheck(shoot); err != nil {
+				return nil, err
+			}
 		}
 		keys[destination] = &xdsmatcherv3.Matcher_OnMatch{OnMatch: &xdsmatcherv3.Matcher_OnMatch_Matcher{Matcher: check}}
 	}

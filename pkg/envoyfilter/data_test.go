@@ -6,7 +6,6 @@ package envoyfilter_test
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
 	"github.com/gardener/gardener/pkg/client/kubernetes"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
+	"github.com/gardener-community/gardener-extension-acl/test/benchinput"
 	"github.com/gardener-community/gardener-extension-acl/test/managedresourcedata"
 	"github.com/gardener-community/gardener-extension-acl/test/policytest"
 )
@@ -44,18 +44,11 @@ func registrySize(filters []*istionetworkingv1alpha3.EnvoyFilter) int {
 	return storedSize(data)
 }
 
-// shootWithEntries is dualStackInput with n distinct ALLOW entries, half IPv4 /24 and half IPv6 /64.
+// shootWithEntries is dualStackInput with the n distinct ALLOW entries of issue #16's benchmarks, half IPv4 /24 and
+// half IPv6 /64.
 func shootWithEntries(n int) envoyfilter.Input {
-	cidrs := make([]string, 0, n)
-	for i := range n {
-		if i%2 == 0 {
-			cidrs = append(cidrs, fmt.Sprintf("11.%d.%d.0/24", i/256%256, i%256))
-		} else {
-			cidrs = append(cidrs, fmt.Sprintf("2001:db8:%x:%x::/64", i/65536, i%65536))
-		}
-	}
 	input := dualStackInput()
-	compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: cidrs}}})
+	compiled, err := policytest.Compile(&acl.ACLConfig{Type: acl.PrincipalTypeRemoteIP, Rules: []acl.Rule{{Action: acl.ActionAllow, CIDRs: benchinput.CIDRs(n)}}})
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 	input.Policy = compiled
 	return input

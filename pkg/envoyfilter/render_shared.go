@@ -142,7 +142,7 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 			filters = append(filters, gatewayEnvoyFilter(gateway, name, config))
 		}
 	}
-	if len(sortedHosts(gateway.SharedSNIChains)) == 0 {
+	if len(gateway.SharedSNIChains) == 0 {
 		return filters, nil
 	}
 	for sniShard := shard; sniShard < SharedSNIShards; sniShard += SharedListenerShards {
@@ -180,10 +180,10 @@ func sharedInsertions(gateway Gateway) ([]*istioapinetworkingv1alpha3.EnvoyFilte
 		}
 	}
 	chains := sortedHosts(gateway.SharedSNIChains)
+	if len(chains) == 0 {
+		return insertions, nil
+	}
 	for shard := range SharedSNIShards {
-		if len(chains) == 0 {
-			break
-		}
 		insertion, err := discoveredFilterValue(SharedSNIFilterName(shard), networkRBACTypeURL)
 		if err != nil {
 			return nil, err

@@ -26,6 +26,9 @@ var (
 type Policy struct {
 	// Type is the source address Envoy matches against the prefixes.
 	Type acl.PrincipalType
+	// Mode is how the filters apply the prefixes: only ModeAudit makes them count instead of block, so a policy whose
+	// mode was never set is enforced.
+	Mode acl.Mode
 	// IPv4 are the allowed IPv4 prefixes, sorted, none containing or adjacent-mergeable with another.
 	IPv4 []netip.Prefix
 	// IPv6 are the allowed IPv6 prefixes, with the same guarantees.
@@ -33,6 +36,12 @@ type Policy struct {
 
 	// set answers Allows; only tests and diagnostics ask, so it is built on first use.
 	set func() *netipx.IPSet
+}
+
+// Audited reports whether the filters only evaluate and count the policy (Envoy's shadow rules) instead of enforcing
+// it.
+func (p *Policy) Audited() bool {
+	return p.Mode == acl.ModeAudit
 }
 
 // Entries are the parsed CIDRs of a rule set, grouped by action.

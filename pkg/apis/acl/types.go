@@ -16,6 +16,9 @@ type ACLConfig struct {
 
 	// Type is the source address that Envoy matches against the compiled rules.
 	Type PrincipalType
+	// Mode is Enforce (the rules decide who reaches the control plane) or Audit (they are evaluated and counted, and
+	// block nothing).
+	Mode Mode
 	// Rules are the ALLOW and DENY rules. DENY always wins over ALLOW, whatever the order.
 	Rules []Rule
 }
@@ -26,6 +29,8 @@ type ACLConfig struct {
 type ACLStatus struct {
 	metav1.TypeMeta
 
+	// Mode is the mode the rules are deployed in.
+	Mode Mode
 	// IPv4Prefixes counts the IPv4 prefixes the rules compile to, before the always-allowed sources are added.
 	IPv4Prefixes int
 	// IPv6Prefixes counts the IPv6 prefixes the rules compile to.
@@ -59,6 +64,16 @@ const (
 	ActionDeny Action = "DENY"
 )
 
+// Mode says whether a shoot's rules are enforced or only audited.
+type Mode string
+
+const (
+	// ModeEnforce lets only the allowed sources reach the control plane.
+	ModeEnforce Mode = "Enforce"
+	// ModeAudit evaluates and counts the rules as Envoy's shadow rules without blocking anything.
+	ModeAudit Mode = "Audit"
+)
+
 // PrincipalType is the kind of source address Envoy matches, named after Envoy's RBAC principal fields.
 type PrincipalType string
 
@@ -76,6 +91,9 @@ const (
 
 // Actions lists every valid action, in the order used in messages.
 var Actions = []Action{ActionAllow, ActionDeny}
+
+// Modes lists every valid mode, in the order used in messages.
+var Modes = []Mode{ModeEnforce, ModeAudit}
 
 // PrincipalTypes lists every valid principal type, in the order used in messages.
 var PrincipalTypes = []PrincipalType{PrincipalTypeRemoteIP, PrincipalTypeDirectRemoteIP, PrincipalTypeSourceIP}

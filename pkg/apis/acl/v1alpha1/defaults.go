@@ -12,9 +12,13 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 	return RegisterDefaults(scheme)
 }
 
-// SetDefaults_ACLConfig matches the original client address unless the shoot owner chose otherwise.
+// SetDefaults_ACLConfig matches the original client address and enforces the rules unless the shoot owner chose
+// otherwise.
 func SetDefaults_ACLConfig(obj *ACLConfig) {
 	if obj.Type == "" {
 		obj.Type = PrincipalTypeRemoteIP
+	}
+	if obj.Mode == "" {
+		obj.Mode = ModeEnforce
 	}
 }

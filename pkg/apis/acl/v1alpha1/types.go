@@ -21,6 +21,11 @@ type ACLConfig struct {
 	// envoy/config/rbac/v3/rbac.proto). Any letter case is accepted.
 	// +optional
 	Type PrincipalType `json:"type,omitempty"`
+	// Mode is Enforce (default: the rules decide who reaches the control plane) or Audit (the rules are evaluated and
+	// counted as Envoy's shadow rules, and block nothing: every source reaches the control plane). Switching from one
+	// to the other is a rule change like any other; it never changes a listener of the ingress gateways.
+	// +optional
+	Mode Mode `json:"mode,omitempty"`
 	// Rules are the ALLOW and DENY rules. The allowed set is the union of all ALLOW CIDRs (or every address when there
 	// is no ALLOW rule) minus the union of all DENY CIDRs, whatever the order of the rules.
 	Rules []Rule `json:"rules"`
@@ -33,6 +38,9 @@ type ACLConfig struct {
 type ACLStatus struct {
 	metav1.TypeMeta `json:",inline"`
 
+	// Mode is the mode the rules are deployed in: Enforce, or Audit while they block nothing.
+	// +optional
+	Mode Mode `json:"mode,omitempty"`
 	// IPv4Prefixes counts the IPv4 prefixes the rules compile to, before the always-allowed sources are added.
 	IPv4Prefixes int `json:"ipv4Prefixes"`
 	// IPv6Prefixes counts the IPv6 prefixes the rules compile to.
@@ -70,6 +78,16 @@ const (
 	ActionAllow Action = "ALLOW"
 	// ActionDeny removes the rule's CIDRs from the allowed set.
 	ActionDeny Action = "DENY"
+)
+
+// Mode says whether a shoot's rules are enforced or only audited.
+type Mode string
+
+const (
+	// ModeEnforce lets only the allowed sources reach the control plane.
+	ModeEnforce Mode = "Enforce"
+	// ModeAudit evaluates and counts the rules without blocking anything.
+	ModeAudit Mode = "Audit"
 )
 
 // PrincipalType is the kind of source address Envoy matches, named after Envoy's RBAC principal fields.

@@ -60,6 +60,7 @@ func RegisterConversions(s *runtime.Scheme) error {
 
 func autoConvert_v1alpha1_ACLConfig_To_acl_ACLConfig(in *ACLConfig, out *acl.ACLConfig, s conversion.Scope) error {
 	out.Type = acl.PrincipalType(in.Type)
+	out.Mode = acl.Mode(in.Mode)
 	out.Rules = *(*[]acl.Rule)(unsafe.Pointer(&in.Rules))
 	return nil
 }
@@ -71,6 +72,7 @@ func Convert_v1alpha1_ACLConfig_To_acl_ACLConfig(in *ACLConfig, out *acl.ACLConf
 
 func autoConvert_acl_ACLConfig_To_v1alpha1_ACLConfig(in *acl.ACLConfig, out *ACLConfig, s conversion.Scope) error {
 	out.Type = PrincipalType(in.Type)
+	out.Mode = Mode(in.Mode)
 	out.Rules = *(*[]Rule)(unsafe.Pointer(&in.Rules))
 	return nil
 }
@@ -81,6 +83,7 @@ func Convert_acl_ACLConfig_To_v1alpha1_ACLConfig(in *acl.ACLConfig, out *ACLConf
 }
 
 func autoConvert_v1alpha1_ACLStatus_To_acl_ACLStatus(in *ACLStatus, out *acl.ACLStatus, s conversion.Scope) error {
+	out.Mode = acl.Mode(in.Mode)
 	out.IPv4Prefixes = in.IPv4Prefixes
 	out.IPv6Prefixes = in.IPv6Prefixes
 	out.Hash = in.Hash
@@ -96,6 +99,7 @@ func Convert_v1alpha1_ACLStatus_To_acl_ACLStatus(in *ACLStatus, out *acl.ACLStat
 }
 
 func autoConvert_acl_ACLStatus_To_v1alpha1_ACLStatus(in *acl.ACLStatus, out *ACLStatus, s conversion.Scope) error {
+	out.Mode = Mode(in.Mode)
 	out.IPv4Prefixes = in.IPv4Prefixes
 	out.IPv6Prefixes = in.IPv6Prefixes
 	out.Hash = in.Hash

@@ -83,6 +83,7 @@ func validate(decoded *Decoded, errs field.ErrorList, v *configValidator, limits
 	if compiled.Len() == 0 {
 		result.Warnings = append(result.Warnings, Warning{Field: decoded.RulesPath(root), Message: "the rules admit no source at all: only the sources that are always admitted (the seed, the shoot's own nodes and egress addresses, the operator's additional CIDRs) reach the kube-apiserver: make sure this is intended, or add an ALLOW entry outside the DENY entries"})
 	}
+	compiled.Mode = decoded.Config.Mode
 	result.Policy = compiled
 	return result
 }
@@ -110,6 +111,7 @@ type configValidator struct {
 func (v *configValidator) validate(limits Limits) {
 	config := v.decoded.Config
 	v.validateType(config.Type)
+	v.validateMode(config.Mode)
 
 	if len(config.Rules) == 0 && !v.decoded.isUnreadable(v.decoded.RulesPath(v.root)) {
 		v.errs = append(v.errs, field.Required(v.decoded.RulesPath(v.root), `add at least one rule, e.g. {"action": "ALLOW", "cidrs": ["203.0.113.0/24"]}`))
@@ -201,6 +203,25 @@ func (v *configValidator) validateType(principalType acl.PrincipalType) {
 	default:
 		v.errs = append(v.errs, field.NotSupported(path, principalType, acl.PrincipalTypes))
 	}
+}
+
+func (v *configValidator) validateMode(mode acl.Mode) {
+	path := v.decoded.ModePath(v.root)
+	if v.decoded.isUnreadable(path) {
+		return
+	}
+	switch mode {
+	case acl.ModeEnforce:
+	case acl.ModeAudit:
+		v.warnings = append(v.warnings, auditWarning(path))
+	default:
+		v.errs = append(v.errs, field.NotSupported(path, mode, acl.Modes))
+	}
+}
+
+// auditWarning reminds the person that rules in Audit mode protect nothing.
+func auditWarning(path *field.Path) Warning {
+	return Warning{Field: path, Message: "the rules are audited: Envoy evaluates and counts them but blocks no source, so every source reaches the control plane until mode is Enforce (see docs/usage.md, \"Try rules in Audit mode\")"}
 }
 
 func (v *configValidator) validateAction(rule acl.Rule, rulePath *field.Path) bool {

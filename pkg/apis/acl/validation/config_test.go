@@ -20,6 +20,7 @@ var _ = Describe("ValidateProviderConfig", func() {
 		typedRules  = "spec.extensions[0].providerConfig.rules"
 		legacyRule  = "spec.extensions[0].providerConfig.rule"
 		typedType   = "spec.extensions[0].providerConfig.type"
+		typedMode   = "spec.extensions[0].providerConfig.mode"
 		legacyType  = "spec.extensions[0].providerConfig.rule.type"
 		typedCIDR00 = "spec.extensions[0].providerConfig.rules[0].cidrs[0]"
 	)
@@ -62,6 +63,17 @@ var _ = Describe("ValidateProviderConfig", func() {
 			typed("SOURCE_IP", rule("ALLOW", "10.0.0.0/8")), nil, []any{warning(typedType, "source_ip is deprecated in Envoy: write remote_ip")}),
 		Entry("legacy: deprecated source_ip",
 			legacy("ALLOW", "source_ip", "10.0.0.0/8"), nil, []any{warning(legacyType, "source_ip is deprecated in Envoy")}),
+		Entry("typed: Enforce mode",
+			withMode(typed("", rule("ALLOW", "10.0.0.0/8")), "Enforce"), nil, nil),
+		Entry("typed: Audit mode warns that nothing is blocked",
+			withMode(typed("", rule("ALLOW", "10.0.0.0/8")), "Audit"), nil, []any{warning(typedMode, "blocks no source, so every source reaches the control plane until mode is Enforce")}),
+		Entry("typed: unknown mode, also in another letter case",
+			withMode(typed("", rule("ALLOW", "10.0.0.0/8")), "audit"), []any{fieldError(field.ErrorTypeNotSupported, typedMode, `supported values: "Enforce", "Audit"`)}, nil),
+		Entry("typed: mode that is not a string, with an invalid rule: every error at once",
+			withMode(typed("", rule("ALLOW", "10.0.0.0/33")), true), []any{
+				fieldError(field.ErrorTypeTypeInvalid, typedMode, "must be a string: Enforce or Audit"),
+				fieldError(field.ErrorTypeInvalid, typedCIDR00, ""),
+			}, nil),
 		Entry("typed: ALLOW without CIDRs",
 			typed("", rule("ALLOW")), []any{fieldError(field.ErrorTypeRequired, typedRules+"[0].cidrs", "an ALLOW rule needs at least one CIDR")}, nil),
 		Entry("legacy: ALLOW without CIDRs",
@@ -112,6 +124,23 @@ var _ = Describe("ValidateProviderConfig", func() {
 			fieldError(field.ErrorTypeInvalid, typedRules+"[2].cidrs[0]", "has host bits set: write 10.1.0.0/16"),
 		))
 		Expect(result.Policy).To(BeNil())
+	})
+
+	It("hands the mode to the compiled policy: Enforce unless written, and always in the legacy form", func() {
+		for raw, audited := range map[string]bool{
+			string(typed("", rule("ALLOW", "10.0.0.0/8"))):                      false,
+			string(withMode(typed("", rule("ALLOW", "10.0.0.0/8")), "Enforce")): false,
+			string(withMode(typed("", rule("ALLOW", "10.0.0.0/8")), "Audit")):   true,
+			string(legacy("ALLOW", "remote_ip", "10.0.0.0/8")):                  false,
+		} {
+			for _, result := range []validation.Result{
+				validation.ValidateProviderConfig([]byte(raw), nil, root, limits),
+				validation.EnforceProviderConfig([]byte(raw), root, limits),
+			} {
+				Expect(result.Errors).To(BeEmpty(), raw)
+				Expect(result.Policy.Audited()).To(Equal(audited), raw)
+			}
+		}
 	})
 
 	Describe("limits", func() {

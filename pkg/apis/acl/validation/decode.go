@@ -34,6 +34,7 @@ type strictDocument struct {
 	APIVersion *string       `json:"apiVersion"`
 	Kind       *string       `json:"kind"`
 	Type       *string       `json:"type"`
+	Mode       *string       `json:"mode"`
 	Rules      *[]strictRule `json:"rules"`
 	Rule       *legacyRule   `json:"rule"`
 }
@@ -92,7 +93,7 @@ func decodeStrict(raw []byte) (*Decoded, error) {
 		return nil, err
 	}
 
-	typedFields := document.APIVersion != nil || document.Kind != nil || document.Type != nil || document.Rules != nil
+	typedFields := document.APIVersion != nil || document.Kind != nil || document.Type != nil || document.Mode != nil || document.Rules != nil
 	if document.Rule != nil {
 		if typedFields {
 			return nil, errNotStrict
@@ -115,6 +116,9 @@ func decodeStrict(raw []byte) (*Decoded, error) {
 	versioned := &v1alpha1.ACLConfig{}
 	if document.Type != nil {
 		versioned.Type = v1alpha1.PrincipalType(*document.Type)
+	}
+	if document.Mode != nil {
+		versioned.Mode = v1alpha1.Mode(*document.Mode)
 	}
 	if document.Rules != nil {
 		versioned.Rules = make([]v1alpha1.Rule, len(*document.Rules))

@@ -84,7 +84,7 @@ var _ = Describe("Decode", func() {
 			fieldError(field.ErrorTypeForbidden, "spec.extensions[0].providerConfig.Rules", `unknown field "Rules": did you mean "rules"?`)),
 		Entry("unknown field without a near match",
 			`{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[],"priority":3}`,
-			fieldError(field.ErrorTypeForbidden, "spec.extensions[0].providerConfig.priority", `unknown field "priority": the known fields here are apiVersion, kind, type, rules`)),
+			fieldError(field.ErrorTypeForbidden, "spec.extensions[0].providerConfig.priority", `unknown field "priority": the known fields here are apiVersion, kind, type, mode, rules`)),
 		Entry("type inside a typed rule",
 			`{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","type":"remote_ip","cidrs":["10.0.0.0/8"]}]}`,
 			fieldError(field.ErrorTypeForbidden, "spec.extensions[0].providerConfig.rules[0].type", "type applies to all rules: set it once at the top level")),

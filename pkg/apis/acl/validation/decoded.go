@@ -42,6 +42,11 @@ func (d *Decoded) TypePath(root *field.Path) *field.Path {
 	return root.Child("type")
 }
 
+// ModePath is the path of the mode; the legacy form has none, its rule is enforced.
+func (d *Decoded) ModePath(root *field.Path) *field.Path {
+	return root.Child("mode")
+}
+
 // RulesPath is the path of the rule list (the single rule in the legacy form).
 func (d *Decoded) RulesPath(root *field.Path) *field.Path {
 	if d.Form == FormLegacy {

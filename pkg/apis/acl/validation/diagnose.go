@@ -69,6 +69,9 @@ func (w *walker) typed(object map[string]any, root *field.Path) {
 	if value, ok := object["type"]; ok {
 		config.Type = acl.PrincipalType(w.str(value, root.Child("type"), "must be a string such as remote_ip"))
 	}
+	if value, ok := object["mode"]; ok {
+		config.Mode = acl.Mode(w.str(value, root.Child("mode"), "must be a string: Enforce or Audit"))
+	}
 
 	value, ok := object["rules"]
 	if !ok {

@@ -27,6 +27,14 @@ func typed(principalType string, rules ...map[string]any) []byte {
 	return mustJSON(config)
 }
 
+// withMode returns a typed providerConfig with the given mode (any JSON value) added.
+func withMode(raw []byte, mode any) []byte {
+	config := map[string]any{}
+	Expect(json.Unmarshal(raw, &config)).To(Succeed())
+	config["mode"] = mode
+	return mustJSON(config)
+}
+
 // legacy returns a providerConfig in the legacy single-rule form.
 func legacy(action, principalType string, cidrs ...string) []byte {
 	return mustJSON(map[string]any{"rule": map[string]any{"action": action, "type": principalType, "cidrs": cidrs}})

@@ -8,9 +8,11 @@ import (
 	"bytes"
 
 	"github.com/gardener/gardener/pkg/apis/core"
+	jsonv2 "github.com/go-json-experiment/json"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
@@ -49,6 +51,10 @@ func ValidateShootExtensions(extensions, oldExtensions []ShootExtension, limits 
 
 		old, isUpdate := oldExtension(oldExtensions)
 		if isUpdate && !old.Disabled && old.ProviderConfig != nil && bytes.Equal(old.ProviderConfig, extension.ProviderConfig) {
+			// Not validated again, but every change of the Shoot reminds the person that audited rules block nothing.
+			if audited(extension.ProviderConfig) {
+				result.Warnings = append(result.Warnings, auditWarning((&Decoded{Form: FormTyped}).ModePath(path)))
+			}
 			continue
 		}
 		var oldRaw []byte
@@ -62,6 +68,15 @@ func ValidateShootExtensions(extensions, oldExtensions []ShootExtension, limits 
 		result.Warnings = append(result.Warnings, validated.Warnings...)
 	}
 	return result
+}
+
+// audited reports whether a providerConfig that was validated before is in Audit mode. Only the mode is decoded: the
+// legacy form has none and is enforced.
+func audited(raw []byte) bool {
+	var config struct {
+		Mode acl.Mode `json:"mode"`
+	}
+	return jsonv2.Unmarshal(raw, &config) == nil && config.Mode == acl.ModeAudit
 }
 
 // oldExtension returns the acl extension before an update. Gardener allows one extension per type, so there is at

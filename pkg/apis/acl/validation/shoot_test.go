@@ -88,6 +88,16 @@ var _ = Describe("ValidateShootExtensions", func() {
 			Expect(result.Warnings).To(BeEmpty())
 		})
 
+		It("reminds on every update that unchanged rules in Audit mode block nothing, without validating them again", func() {
+			raw := withMode(typed("", rule("ALLOW", "10.0.0.0/8", "not-a-cidr")), "Audit")
+			result := validateUpdate(shootWith(aclExtension(raw)), shootWith(aclExtension(raw)))
+			Expect(result.Errors).To(BeEmpty())
+			Expect(result.Warnings).To(ConsistOf(warning("spec.extensions[0].providerConfig.mode", "the rules are audited")))
+
+			enforced := withMode(typed("", rule("ALLOW", "10.0.0.0/8")), "Enforce")
+			Expect(validateUpdate(shootWith(aclExtension(enforced)), shootWith(aclExtension(enforced))).Warnings).To(BeEmpty())
+		})
+
 		It("validates a changed providerConfig with ratcheting against the old one", func() {
 			old := shootWith(aclExtension(legacy("ALLOW", "remote_ip", "10.1.2.3/8")))
 			updated := shootWith(aclExtension(legacy("ALLOW", "remote_ip", "10.1.2.3/8", "172.16.5.0/12")))

@@ -157,6 +157,20 @@ func SharedSNIRBAC(statPrefix string, hosts []string, principalType acl.Principa
 	return filter, nil
 }
 
+// AuditNetworkRBAC makes a network RBAC filter audit its rules instead of enforcing them: they become its shadow
+// rules, which Envoy evaluates and counts (<stat_prefix>rbac.shadow_allowed, shadow_denied) without closing a
+// connection, and the filter enforces nothing (an RBAC filter without rules admits everything).
+func AuditNetworkRBAC(filter *rbacnetworkv3.RBAC) {
+	filter.ShadowRules, filter.Rules = filter.Rules, nil
+}
+
+// AuditHTTPRBAC makes an HTTP RBAC filter audit its rules instead of enforcing them, as AuditNetworkRBAC; the shadow
+// rules count under the stat prefix of the rules.
+func AuditHTTPRBAC(filter *rbachttpv3.RBAC) {
+	filter.ShadowRules, filter.Rules = filter.Rules, nil
+	filter.ShadowRulesStatPrefix = filter.GetRulesStatPrefix()
+}
+
 // admitOtherThan adds a policy to rules that admits every request from anywhere that none of the own permissions
 // matches: on a listener or filter chain that several shoots share, the traffic of other shoots passes.
 func admitOtherThan(rules *rbacconfigv3.RBAC, own []*rbacconfigv3.Permission) {

@@ -82,7 +82,7 @@ func insertions(filters ...*istionetworkingv1alpha3.EnvoyFilter) []insertion {
 }
 
 // allowedBy evaluates an inserted RBAC filter on a request as Envoy does: by its rules or, for the shared listeners'
-// slot filters, by its match tree.
+// slot filters, by its match tree; without either (an audited shoot's own filter) it admits everything.
 func allowedBy(in insertion, request envoyrbac.Request) bool {
 	var (
 		allowed bool
@@ -91,15 +91,38 @@ func allowedBy(in insertion, request envoyrbac.Request) bool {
 	switch {
 	case in.network.GetMatcher() != nil:
 		allowed, err = envoyrbac.MatcherAllowed(in.network.GetMatcher(), request)
-	case in.network != nil:
+	case in.network.GetRules() != nil:
 		allowed, err = envoyrbac.Allowed(in.network.GetRules(), request)
 	case in.http.GetMatcher() != nil:
 		allowed, err = envoyrbac.MatcherAllowed(in.http.GetMatcher(), request)
-	default:
+	case in.http.GetRules() != nil:
 		allowed, err = envoyrbac.Allowed(in.http.GetRules(), request)
+	default:
+		// A filter with neither rules nor a match tree enforces nothing (Envoy's "no engine, allowed by default").
+		allowed = true
 	}
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 	return allowed
+}
+
+// shadowAllowedBy evaluates the shadow rules or shadow match tree of an inserted RBAC filter as Envoy does for an
+// audited shoot; audits is false when the filter has neither, and Envoy evaluates nothing in shadow.
+func shadowAllowedBy(in insertion, request envoyrbac.Request) (allowed, audits bool) {
+	var err error
+	switch {
+	case in.network.GetShadowMatcher() != nil:
+		allowed, err = envoyrbac.MatcherAllowed(in.network.GetShadowMatcher(), request)
+	case in.network.GetShadowRules() != nil:
+		allowed, err = envoyrbac.Allowed(in.network.GetShadowRules(), request)
+	case in.http.GetShadowMatcher() != nil:
+		allowed, err = envoyrbac.MatcherAllowed(in.http.GetShadowMatcher(), request)
+	case in.http.GetShadowRules() != nil:
+		allowed, err = envoyrbac.Allowed(in.http.GetShadowRules(), request)
+	default:
+		return true, false
+	}
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	return allowed, true
 }
 
 var _ = Describe("RBAC rendering", func() {

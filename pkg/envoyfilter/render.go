@@ -98,11 +98,13 @@ func Name(technicalID string) string {
 }
 
 // Render returns the EnvoyFilters that enforce a shoot's policy, one per ingress gateway namespace, sorted by
-// namespace and labelled with the shoot's control plane namespace (constants.ControlPlaneNamespaceLabel). Every filter chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named
-// Name(technicalID), whose rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name). The shared
-// HTTP proxy listener(s) and the shared wildcard filter chains are RenderShared's (RenderSeed renders both); only a
-// gateway with InlineSharedListeners gets filters of the shoot's own there, which only concern the shoot's requests
-// and server names.
+// namespace and labelled with the shoot's control plane namespace (constants.ControlPlaneNamespaceLabel). Every filter
+// chain that serves one of the shoot's hosts by SNI gets a network RBAC filter first, named Name(technicalID), whose
+// rules the same EnvoyFilter delivers by ECDS (an EXTENSION_CONFIG of that name). The shared HTTP proxy listener(s)
+// and the shared wildcard filter chains are RenderShared's (RenderSeed renders both); only a gateway with
+// InlineSharedListeners gets filters of the shoot's own there, which only concern the shoot's requests and server
+// names. An Audited policy gives the same filters with the rules as shadow rules (AuditNetworkRBAC, AuditHTTPRBAC):
+// they are counted and block nothing, and switching the mode changes only what ECDS delivers, like a rule change.
 func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	if input.TechnicalID == "" {
 		return nil, fmt.Errorf("failed to render EnvoyFilters: the shoot has no technical ID")
@@ -116,6 +118,9 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	network, err := NetworkRBAC(statPrefix, input.Policy.Type, allowed)
 	if err != nil {
 		return nil, err
+	}
+	if input.Policy.Audited() {
+		AuditNetworkRBAC(network)
 	}
 	// The shoot's own chains get a filter whose configuration comes by ECDS, so that a change of the admitted sources
 	// changes no listener (and drains no connection); until the configuration arrives the filter refuses everything.
@@ -134,6 +139,9 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 		sharedSNI, err := SharedSNIRBAC(statPrefix, sharedSNIHosts, input.Policy.Type, allowed)
 		if err != nil {
 			return nil, err
+		}
+		if input.Policy.Audited() {
+			AuditNetworkRBAC(sharedSNI)
 		}
 		if sharedSNIValue, err = PatchValue(NetworkRBACFilterName, sharedSNI); err != nil {
 			return nil, err
@@ -183,6 +191,9 @@ func Render(input Input) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 					shared, err := SharedListenerRBAC(statPrefix, listener.header, Destinations(input.TechnicalID), input.Policy.Type, allowed)
 					if err != nil {
 						return nil, err
+					}
+					if input.Policy.Audited() {
+						AuditHTTPRBAC(shared)
 					}
 					if value, err = PatchValue(HTTPRBACFilterName, shared); err != nil {
 						return nil, err

@@ -26,7 +26,7 @@ type SharedGateways map[string]*SharedGateway
 
 // SharedShootOf returns what the shared listeners need to know of a shoot.
 func SharedShootOf(input Input) SharedShoot {
-	return SharedShoot{TechnicalID: input.TechnicalID, PrincipalType: input.Policy.Type, Allowed: AllowedPrefixes(input), SNIHosts: sortedHosts(input.SharedSNIHosts)}
+	return SharedShoot{TechnicalID: input.TechnicalID, PrincipalType: input.Policy.Type, Allowed: AllowedPrefixes(input), SNIHosts: sortedHosts(input.SharedSNIHosts), Audit: input.Policy.Audited()}
 }
 
 // sortedHosts returns the hosts sorted and without duplicates.

@@ -43,8 +43,9 @@ func SharedFilterName(port uint32, slot SharedSlot) string {
 // that configuration, the match tree of the slot's shoots and destination form (SharedListenerMatcher), as an
 // EXTENSION_CONFIG. The gateway's shared SNI chains (the seed's nginx wildcard chains) get the same: a network RBAC
 // filter per shard (SharedSNIFilterName), configured with the match tree of the shard's shoots' server names
-// (SharedSNIMatcher). A rule change, a new or a deleted ACL shoot changes only the configurations, which istio sends
-// by ECDS. Every slot has its EnvoyFilter,
+// (SharedSNIMatcher). The checks of audited shoots (SharedShoot.Audit) go into the same configurations' shadow match
+// trees, which Envoy evaluates and counts without refusing anything. A rule change, a switch between Enforce and
+// Audit, a new or a deleted ACL shoot changes only the configurations, which istio sends by ECDS. Every slot has its EnvoyFilter,
 // also without shoots (then it allows everything), so no inserted filter ever waits for a configuration that does not
 // exist. The filters have no default configuration: a listener whose shard configurations have not arrived stays
 // warming (a new gateway pod is not ready, an updated listener keeps serving its previous version).
@@ -124,6 +125,7 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 		}
 		checks[shoot.TechnicalID] = check
 	}
+	enforced, audited := byMode(shardShoots)
 	var filters []*istionetworkingv1alpha3.EnvoyFilter
 	for _, listener := range gateway.sharedListeners() {
 		for _, slot := range SharedSlots() {
@@ -131,11 +133,17 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 				continue
 			}
 			name := SharedFilterName(listener.port, slot)
-			matcher, err := sharedListenerMatcher(listener.header, slot.Form, shardShoots, checks)
-			if err != nil {
+			rbac := &rbachttpv3.RBAC{}
+			var err error
+			if rbac.Matcher, err = sharedListenerMatcher(listener.header, slot.Form, enforced, checks); err != nil {
 				return nil, err
 			}
-			config, err := extensionConfigPatch(name, &rbachttpv3.RBAC{Matcher: matcher})
+			if len(audited) > 0 {
+				if rbac.ShadowMatcher, err = sharedListenerMatcher(listener.header, slot.Form, audited, checks); err != nil {
+					return nil, err
+				}
+			}
+			config, err := extensionConfigPatch(name, rbac)
 			if err != nil {
 				return nil, err
 			}
@@ -153,11 +161,18 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 			}
 		}
 		name := SharedSNIFilterName(sniShard)
-		matcher, err := SharedSNIMatcher(sniShoots)
-		if err != nil {
+		rbac := &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_"}
+		enforced, audited := byMode(sniShoots)
+		var err error
+		if rbac.Matcher, err = SharedSNIMatcher(enforced); err != nil {
 			return nil, err
 		}
-		config, err := extensionConfigPatch(name, &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_", Matcher: matcher})
+		if len(audited) > 0 {
+			if rbac.ShadowMatcher, err = SharedSNIMatcher(audited); err != nil {
+				return nil, err
+			}
+		}
+		config, err := extensionConfigPatch(name, rbac)
 		if err != nil {
 			return nil, err
 		}

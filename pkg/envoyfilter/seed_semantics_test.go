@@ -16,6 +16,7 @@ import (
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/envoyfilter"
 	"github.com/gardener-community/gardener-extension-acl/test/envoyrbac"
 	"github.com/gardener-community/gardener-extension-acl/test/policytest"
@@ -41,6 +42,18 @@ func (m gatewayModel) allowed(key chainKey, request envoyrbac.Request) bool {
 		}
 	}
 	return true
+}
+
+// shadowAllowed is what the shadow rules and match trees of a chain decide for a request that passes it: false when a
+// filter's shadow evaluation denies it, which Envoy counts as shadow_denied. audited is false when no filter of the
+// chain evaluates anything in shadow.
+func (m gatewayModel) shadowAllowed(key chainKey, request envoyrbac.Request) (allowed, audited bool) {
+	allowed = true
+	for _, in := range m[key] {
+		shadow, audits := shadowAllowedBy(in, request)
+		allowed, audited = allowed && shadow, audited || audits
+	}
+	return allowed, audited
 }
 
 // modelOf puts the filters the EnvoyFilters insert into the chains they are inserted into.
@@ -134,6 +147,10 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 			var inputs []envoyfilter.Input
 			for index := range 4 {
 				shoot := randomSeedShoot(rng, index, randomPrefix)
+				// About half the shoots audit their rules, so that every layout holds both modes side by side.
+				if rng.IntN(2) == 0 {
+					shoot.input.Policy.Mode = acl.ModeAudit
+				}
 				shoots = append(shoots, shoot)
 				inputs = append(inputs, shoot.input)
 			}
@@ -153,20 +170,31 @@ var _ = Describe("What a seed's gateway admits with the filters of all its shoot
 			for _, shoot := range shoots {
 				for _, addr := range probes {
 					want := slices.ContainsFunc(shoot.admitted, func(p netip.Prefix) bool { return p.Contains(addr) })
-					context := fmt.Sprintf("iteration %d, shoot %s, source %s", iteration, shoot.id, addr)
+					context := fmt.Sprintf("iteration %d, shoot %s (audited: %t), source %s", iteration, shoot.id, shoot.input.Policy.Audited(), addr)
+					// An enforced shoot's paths admit exactly its sources and evaluate nothing in shadow; an audited
+					// shoot's admit everybody, and their shadow evaluation decides what enforcing would.
+					expectVerdict := func(key chainKey, request envoyrbac.Request, path string) {
+						shadow, audited := model.shadowAllowed(key, request)
+						if shoot.input.Policy.Audited() {
+							ExpectWithOffset(1, model.allowed(key, request)).To(BeTrue(), "%s refuses in Audit: %s", path, context)
+							ExpectWithOffset(1, audited).To(BeTrue(), "%s audits nothing: %s", path, context)
+							ExpectWithOffset(1, shadow).To(Equal(want), "%s shadow: %s", path, context)
+							return
+						}
+						ExpectWithOffset(1, model.allowed(key, request)).To(Equal(want), "%s: %s", path, context)
+						ExpectWithOffset(1, shadow).To(BeTrue(), "%s is shadow-denied by another shoot's audit: %s", path, context)
+					}
 
-					Expect(model.allowed(chainKey{sni: shoot.host}, envoyrbac.Request{RemoteIP: addr, ServerName: shoot.host})).To(Equal(want), "own SNI chain: "+context)
+					expectVerdict(chainKey{sni: shoot.host}, envoyrbac.Request{RemoteIP: addr, ServerName: shoot.host}, "own SNI chain")
 					for _, host := range shoot.obsHosts {
-						Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: host})).To(Equal(want), "observability host %s: %s", host, context)
+						expectVerdict(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: host}, "observability host "+host)
 						// Envoy selects the chain by the server name in lower case, and the filters see it as sent.
 						mixedCase := strings.ToUpper(host[:1]) + host[1:]
-						Expect(model.allowed(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: mixedCase})).To(Equal(want), "observability host %s: %s", mixedCase, context)
+						expectVerdict(chainKey{sni: observabilityChain}, envoyrbac.Request{RemoteIP: addr, ServerName: mixedCase}, "observability host "+mixedCase)
 					}
 					for _, destination := range envoyfilter.Destinations(shoot.id) {
-						Expect(model.allowed(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}})).
-							To(Equal(want), "destination %s: %s", destination, context)
-						Expect(model.allowed(chainKey{port: 8132}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"Reversed-VPN": {destination}}})).
-							To(Equal(want), "legacy VPN destination %s: %s", destination, context)
+						expectVerdict(chainKey{port: 8443}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"X-Gardener-Destination": {destination}}}, "destination "+destination)
+						expectVerdict(chainKey{port: 8132}, envoyrbac.Request{RemoteIP: addr, Headers: map[string][]string{"Reversed-VPN": {destination}}}, "legacy VPN destination "+destination)
 					}
 				}
 			}

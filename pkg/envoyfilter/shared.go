@@ -66,6 +66,22 @@ type SharedShoot struct {
 	Allowed []netip.Prefix
 	// SNIHosts are the shoot's hosts on the gateways' shared SNI chains (Input.SharedSNIHosts), sorted, lower case.
 	SNIHosts []string
+	// Audit puts the shoot's checks into the filters' shadow match trees (policy.Policy.Audited): evaluated and
+	// counted, never enforced.
+	Audit bool
+}
+
+// byMode splits shoots into those whose rules are enforced and those that are audited, keeping their order: the
+// former go into a filter's match tree, the latter into its shadow match tree.
+func byMode(shoots []SharedShoot) (enforced, audited []SharedShoot) {
+	for _, shoot := range shoots {
+		if shoot.Audit {
+			audited = append(audited, shoot)
+		} else {
+			enforced = append(enforced, shoot)
+		}
+	}
+	return enforced, audited
 }
 
 // Shard returns the shard of a shoot's rules on the shared listeners. The hash is SHA-256: technical IDs differ in a few

@@ -76,14 +76,31 @@ type RBACFilter struct {
 	// Matcher is the enforced match tree of an RBAC filter configured with the generic matching API (its `matcher` in
 	// place of `rules`, as the slot filters of envoyfilter.RenderShared are); nil when the filter enforces Rules.
 	Matcher *xdsmatcherv3.Matcher
-	// Allowed is the filter's verdict, set in the filters of a Decision.
+	// ShadowRules and ShadowMatcher are what the filter evaluates and counts without enforcing it (an audited
+	// shoot's rules); at most one is set.
+	ShadowRules   *rbacconfigv3.RBAC
+	ShadowMatcher *xdsmatcherv3.Matcher
+	// Allowed is the filter's verdict, set in the filters of a Decision; a filter with neither Rules nor Matcher
+	// enforces nothing and allows.
 	Allowed bool
+	// Shadow is the verdict of the filter's shadow rules or match tree, set in the filters of a Decision when it has
+	// either: what Envoy counts as shadow_allowed or shadow_denied.
+	Shadow *bool
+}
+
+// audits reports whether the filter evaluates anything in shadow.
+func (f RBACFilter) audits() bool {
+	return f.ShadowRules != nil || f.ShadowMatcher != nil
 }
 
 // Decision is the verdict of the RBAC filters of a filter chain on a connection or request.
 type Decision struct {
 	// Allowed is true when every RBAC filter admits the connection or request.
 	Allowed bool
+	// ShadowAllowed is false when the shadow rules or match tree of a filter that ran deny the connection or request:
+	// what an audited shoot's rules would decide if they were enforced. Audited tells whether any filter that ran
+	// evaluated anything in shadow.
+	ShadowAllowed, Audited bool
 	// Ran are the RBAC filters that ran, in order, with their verdicts. As in Envoy, none runs after one that denies.
 	Ran []RBACFilter
 	// Gatekeepers are the HTTP filters after the RBAC filters that may still answer a request the RBAC filters
@@ -287,19 +304,10 @@ func networkRBAC(name string, config *anypb.Any) (RBACFilter, error) {
 	if err := config.UnmarshalTo(filter); err != nil {
 		return RBACFilter{}, fmt.Errorf("failed to unpack network RBAC filter %s: %w", name, err)
 	}
-	if filter.GetShadowMatcher() != nil {
-		return RBACFilter{}, fmt.Errorf("network RBAC filter %s has a shadow_matcher, which is not modelled", name)
-	}
-	if filter.GetMatcher() != nil {
-		if filter.GetRules() != nil {
-			return RBACFilter{}, fmt.Errorf("network RBAC filter %s has both rules and a matcher, which Envoy refuses", name)
-		}
-		return RBACFilter{Name: name, StatPrefix: filter.GetStatPrefix(), Matcher: filter.GetMatcher()}, nil
-	}
-	if err := checkRules(name, filter.GetRules(), filter.GetShadowRules()); err != nil {
-		return RBACFilter{}, err
-	}
-	return RBACFilter{Name: name, StatPrefix: filter.GetStatPrefix(), Rules: filter.GetRules()}, nil
+	return rbacFilter(RBACFilter{
+		Name: name, StatPrefix: filter.GetStatPrefix(),
+		Rules: filter.GetRules(), Matcher: filter.GetMatcher(), ShadowRules: filter.GetShadowRules(), ShadowMatcher: filter.GetShadowMatcher(),
+	})
 }
 
 func httpRBAC(name string, config *anypb.Any) (RBACFilter, error) {
@@ -307,36 +315,36 @@ func httpRBAC(name string, config *anypb.Any) (RBACFilter, error) {
 	if err := config.UnmarshalTo(filter); err != nil {
 		return RBACFilter{}, fmt.Errorf("failed to unpack HTTP RBAC filter %s: %w", name, err)
 	}
-	if filter.GetShadowMatcher() != nil {
-		// A shadow match tree only logs, but a filter that has one is a dry run the extension never emits; ignoring it
-		// could hide a filter meant to enforce.
-		return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s has a shadow_matcher, which is not modelled", name)
+	if filter.GetShadowRules() != nil && filter.GetShadowRulesStatPrefix() != filter.GetRulesStatPrefix() {
+		// The shoot's filters are counted by one prefix; shadow counts under another would escape the owner's view.
+		return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s counts its shadow rules under %q, not under its rules' %q, which is not modelled", name, filter.GetShadowRulesStatPrefix(), filter.GetRulesStatPrefix())
 	}
-	if filter.GetMatcher() != nil {
-		// Envoy's validation makes rules and matcher exclusive (the oneof rules_specifier); a config with both would be
-		// refused by Envoy, so it must not be judged here either.
-		if filter.GetRules() != nil {
-			return RBACFilter{}, fmt.Errorf("HTTP RBAC filter %s has both rules and a matcher, which Envoy refuses", name)
-		}
-		return RBACFilter{Name: name, HTTP: true, StatPrefix: filter.GetRulesStatPrefix(), Matcher: filter.GetMatcher()}, nil
-	}
-	if err := checkRules(name, filter.GetRules(), filter.GetShadowRules()); err != nil {
-		return RBACFilter{}, err
-	}
-	return RBACFilter{Name: name, HTTP: true, StatPrefix: filter.GetRulesStatPrefix(), Rules: filter.GetRules()}, nil
+	return rbacFilter(RBACFilter{
+		Name: name, HTTP: true, StatPrefix: filter.GetRulesStatPrefix(),
+		Rules: filter.GetRules(), Matcher: filter.GetMatcher(), ShadowRules: filter.GetShadowRules(), ShadowMatcher: filter.GetShadowMatcher(),
+	})
 }
 
-// checkRules accepts the RBAC shapes Decide models: enforced rules, with or without shadow rules (which Envoy only
-// logs). A filter without rules enforces nothing, and one with shadow rules only is a dry run; neither is a shape
-// the extension emits, so both are errors.
-func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
-	switch {
-	case rules == nil && shadow != nil:
-		return fmt.Errorf("RBAC filter %s has shadow rules only, which is not modelled", name)
-	case rules == nil:
-		return fmt.Errorf("RBAC filter %s has no rules, which is not modelled", name)
+// rbacFilter accepts the RBAC shapes Decide models: enforced rules or an enforced match tree, each with or without
+// shadow rules or a shadow match tree (an audited shoot's, which Envoy evaluates and counts only), and shadow rules or
+// a shadow match tree alone (an audited shoot's own filter, which enforces nothing). Envoy refuses rules together
+// with a match tree, and shadow rules together with a shadow match tree (the oneofs rules_specifier and
+// shadow_rules_specifier), so they are errors here too; a filter with neither enforced nor shadow configuration is
+// not a shape the extension emits.
+func rbacFilter(f RBACFilter) (RBACFilter, error) {
+	kind := "network"
+	if f.HTTP {
+		kind = "HTTP"
 	}
-	return nil
+	switch {
+	case f.Rules != nil && f.Matcher != nil:
+		return RBACFilter{}, fmt.Errorf("%s RBAC filter %s has both rules and a matcher, which Envoy refuses", kind, f.Name)
+	case f.ShadowRules != nil && f.ShadowMatcher != nil:
+		return RBACFilter{}, fmt.Errorf("%s RBAC filter %s has both shadow rules and a shadow matcher, which Envoy refuses", kind, f.Name)
+	case f.Rules == nil && f.Matcher == nil && !f.audits():
+		return RBACFilter{}, fmt.Errorf("%s RBAC filter %s has neither rules nor shadow rules, which is not modelled", kind, f.Name)
+	}
+	return f, nil
 }
 
 // Decide runs the RBAC filters of a chain on a connection and, if the chain has an HTTP connection manager, a request
@@ -350,31 +358,37 @@ func checkRules(name string, rules, shadow *rbacconfigv3.RBAC) error {
 // and ALPN filters; the fault and CORS filters without per-route configuration or CORS policies), or gatekeepers
 // after every RBAC filter (ext_authz, Lua: they may refuse what RBAC admitted, which Decision.Gatekeepers lists, but
 // never admit what it refused). Any other filter, a gatekeeper before an HTTP RBAC filter, filters from ECDS that
-// pilot did not generate, per-route configuration of another HTTP filter, RBAC filters with shadow rules only,
-// without rules, RBAC filters with a shadow_matcher, and rules or match trees outside test/envoyrbac's subset (Allowed,
-// MatcherAllowed) are errors.
+// pilot did not generate, per-route configuration of another HTTP filter, RBAC filters of a shape rbacFilter does not
+// accept, and rules or match trees outside test/envoyrbac's subset (Allowed, MatcherAllowed) are errors. Shadow rules
+// and match trees are evaluated too (Decision.ShadowAllowed), in the filters that run.
 func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request) (Decision, error) {
 	filters, gatekeepers, err := c.rbacFilters(chain)
 	if err != nil {
 		return Decision{}, err
 	}
-	decision := Decision{Allowed: true, Gatekeepers: gatekeepers}
+	decision := Decision{Allowed: true, ShadowAllowed: true, Gatekeepers: gatekeepers}
 	for _, f := range filters {
 		seen := request
 		if !f.HTTP {
 			seen.Headers = nil
 		}
-		var (
-			allowed bool
-			err     error
-		)
-		if f.Matcher != nil {
-			allowed, err = envoyrbac.MatcherAllowed(f.Matcher, seen)
-		} else {
-			allowed, err = envoyrbac.Allowed(f.Rules, seen)
+		// Envoy evaluates the shadow engine first and counts its verdict, then the enforced one; a filter without an
+		// enforced engine allows ("no engine, allowed by default").
+		if f.audits() {
+			shadow, err := evaluate(f.ShadowRules, f.ShadowMatcher, seen)
+			if err != nil {
+				return Decision{}, fmt.Errorf("failed to evaluate the shadow rules of RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
+			}
+			f.Shadow = &shadow
+			decision.Audited = true
+			decision.ShadowAllowed = decision.ShadowAllowed && shadow
 		}
-		if err != nil {
-			return Decision{}, fmt.Errorf("failed to evaluate RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
+		allowed := true
+		if f.Rules != nil || f.Matcher != nil {
+			var err error
+			if allowed, err = evaluate(f.Rules, f.Matcher, seen); err != nil {
+				return Decision{}, fmt.Errorf("failed to evaluate RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
+			}
 		}
 		f.Allowed = allowed
 		decision.Ran = append(decision.Ran, f)
@@ -384,6 +398,14 @@ func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request
 		}
 	}
 	return decision, nil
+}
+
+// evaluate decides a request by rules or, when they are nil, by a match tree.
+func evaluate(rules *rbacconfigv3.RBAC, matcher *xdsmatcherv3.Matcher, request envoyrbac.Request) (bool, error) {
+	if matcher != nil {
+		return envoyrbac.MatcherAllowed(matcher, request)
+	}
+	return envoyrbac.Allowed(rules, request)
 }
 
 // StatPrefixes returns the stat prefixes of filters, e.g. to count the filters of one shoot by their "acl_<id>_"

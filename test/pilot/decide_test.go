@@ -18,6 +18,7 @@ import (
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	. "github.com/onsi/gomega/gstruct"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 
@@ -193,21 +194,55 @@ var _ = Describe("Decide on hand-made chains", func() {
 			Expect(decision.Ran).To(HaveExactElements(And(HaveField("HTTP", BeTrue()), HaveField("Matcher", Not(BeNil())))))
 		}
 
-		// A shadow match tree is a dry run the extension never emits, and rules next to a matcher are refused by Envoy.
+		// The same tree as a shadow match tree (an audited shoot's): counted, never enforced.
+		for _, c := range []struct {
+			client  string
+			headers map[string][]string
+			shadow  bool
+		}{{allowedClient, own, true}, {deniedClient, own, false}, {deniedClient, other, true}} {
+			request := from(c.client)
+			request.Headers = c.headers
+			decision, err := withConfig(&rbachttpv3.RBAC{ShadowMatcher: matcher}).Decide(chain, request)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decision.Allowed).To(BeTrue(), "%s with %v", c.client, c.headers)
+			Expect(decision.Audited).To(BeTrue())
+			Expect(decision.ShadowAllowed).To(Equal(c.shadow), "%s with %v", c.client, c.headers)
+			Expect(decision.Ran).To(HaveExactElements(HaveField("Shadow", HaveValue(Equal(c.shadow)))))
+		}
+
+		// Rules next to a matcher, and shadow rules next to a shadow matcher, are refused by Envoy.
 		for _, filter := range []*rbachttpv3.RBAC{
-			{Matcher: matcher, ShadowMatcher: matcher},
-			{Rules: allowRules(allowedClient + "/32"), ShadowMatcher: matcher},
 			{Matcher: matcher, Rules: allowRules(allowedClient + "/32")},
+			{Matcher: matcher, ShadowMatcher: matcher, ShadowRules: allowRules(allowedClient + "/32")},
+			{},
 		} {
 			_, err := withConfig(filter).Decide(chain, from(allowedClient))
-			Expect(err).To(HaveOccurred())
+			Expect(err).To(HaveOccurred(), "%v", filter)
 		}
+	})
+
+	It("evaluates shadow rules without enforcing them, and enforces the rules next to them", func() {
+		shadowOnly := &listenerv3.FilterChain{Filters: []*listenerv3.Filter{networkFilter("shadow", networkRBACShadowOnly()), tcpProxy}}
+		for client, shadow := range map[string]bool{allowedClient: true, deniedClient: false} {
+			decision, err := (&pilot.Config{}).Decide(shadowOnly, from(client))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decision).To(MatchFields(IgnoreExtras, Fields{"Allowed": BeTrue(), "Audited": BeTrue(), "ShadowAllowed": Equal(shadow)}), client)
+		}
+
+		both := networkRBAC("both_", allowRules(allowedClient+"/32"))
+		both.ShadowRules = allowRules(deniedClient + "/32")
+		chain := &listenerv3.FilterChain{Filters: []*listenerv3.Filter{networkFilter("both", both), tcpProxy}}
+		decision, err := (&pilot.Config{}).Decide(chain, from(allowedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision).To(MatchFields(IgnoreExtras, Fields{"Allowed": BeTrue(), "Audited": BeTrue(), "ShadowAllowed": BeFalse()}))
+		decision, err = (&pilot.Config{}).Decide(chain, from(deniedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision).To(MatchFields(IgnoreExtras, Fields{"Allowed": BeFalse(), "Audited": BeTrue(), "ShadowAllowed": BeTrue()}))
 	})
 
 	It("fails on filters and RBAC shapes it does not model", func() {
 		for _, chain := range []*listenerv3.FilterChain{
 			{Filters: []*listenerv3.Filter{networkFilter("unknown", &matcherv3.StringMatcher{}), tcpProxy}},
-			{Filters: []*listenerv3.Filter{networkFilter("shadow", networkRBACShadowOnly()), tcpProxy}},
 			{Filters: []*listenerv3.Filter{networkFilter("empty", networkRBAC("empty_", nil)), tcpProxy}},
 			{Filters: []*listenerv3.Filter{networkFilter("log", networkRBAC("log_", &rbacconfigv3.RBAC{Action: rbacconfigv3.RBAC_LOG})), tcpProxy}},
 			{Filters: []*listenerv3.Filter{networkFilter("rbac", networkRBAC("ok_", allowRules(allowedClient+"/32")))}},

@@ -263,9 +263,11 @@ var _ = Describe("Generate", Ordered, func() {
 })
 
 var _ = Describe("Decide", func() {
-	It("fails on an RBAC filter with shadow rules only", func() {
+	It("admits everybody through an RBAC filter with shadow rules only, and reports their verdict", func() {
 		config := generate(envoyFilter("shadow", sniPatch(apiHost, networkRBACShadowOnly())))
-		_, err := config.Decide(chain(config, pilot.TLSConnection(9443, apiHost)), from(allowedClient))
-		Expect(err).To(MatchError(ContainSubstring("shadow rules only")))
+		decision, err := config.Decide(chain(config, pilot.TLSConnection(9443, apiHost)), from(deniedClient))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(decision.Allowed).To(BeTrue())
+		Expect(decision.ShadowAllowed).To(BeFalse())
 	})
 })

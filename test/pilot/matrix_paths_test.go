@@ -29,6 +29,9 @@ const (
 const (
 	protectedRules = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[` +
 		`{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:a::/48"]},{"action":"DENY","cidrs":["203.0.113.128/26"]}]}`
+	// auditedRules are protectedRules in Audit mode: evaluated and counted, enforcing nothing.
+	auditedRules = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","mode":"Audit","rules":[` +
+		`{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:a::/48"]},{"action":"DENY","cidrs":["203.0.113.128/26"]}]}`
 	secondRules = `{"rule":{"action":"ALLOW","type":"remote_ip","cidrs":["198.18.0.0/24","2001:db8:b::/48"]}}`
 
 	// protectedNodes is gardenerseed's default shoot node network; the second shoot gets secondNodes.
@@ -179,15 +182,35 @@ func ownFilters(config *pilot.Config, chain *listenerv3.FilterChain, shoot *shoo
 	return pilot.WithStatPrefix(filters, shoot.statPrefix())
 }
 
-// verdict records one cell of the matrix: what Envoy would do with a source on a path, and what it must do.
+// verdict records one cell of the matrix: what Envoy would do with a source on a path, and what it must do. For an
+// audited shoot it is the verdict of the shadow evaluation, what Envoy counts as shadow_allowed or shadow_denied.
 type verdict struct {
 	path, source string
 	allowed      bool
 	want         bool
+	shadow       bool
 }
 
 func (v verdict) String() string {
+	if v.shadow {
+		return fmt.Sprintf("%s from %s: shadow allowed=%t, want %t", v.path, v.source, v.allowed, v.want)
+	}
 	return fmt.Sprintf("%s from %s: allowed=%t, want %t", v.path, v.source, v.allowed, v.want)
+}
+
+// verdictOf is the cell of a decision on a path of the shoot. An audited shoot's paths must admit every source and
+// evaluate its rules in shadow, whose verdict the cell records; an enforced shoot's path must not be shadow-denied by
+// anybody's audit.
+func verdictOf(shoot *shootUnderTest, decision pilot.Decision, path string, src source) verdict {
+	cell := verdict{path: path, source: src.name, allowed: decision.Allowed, want: src.admittedBy(shoot), shadow: shoot.audited}
+	if shoot.audited {
+		ExpectWithOffset(1, decision.Allowed).To(BeTrue(), "%s refuses %s while its shoot audits", path, src.name)
+		ExpectWithOffset(1, decision.Audited).To(BeTrue(), "%s evaluates nothing in shadow while its shoot audits", path)
+		cell.allowed = decision.ShadowAllowed
+		return cell
+	}
+	ExpectWithOffset(1, decision.ShadowAllowed).To(BeTrue(), "%s from %s is shadow-denied, but its shoot enforces", path, src.name)
+	return cell
 }
 
 // wrong returns the cells whose verdict differs from the expected one.

@@ -63,6 +63,9 @@ type shootUnderTest struct {
 	// admitsAs names the role whose sources the shoot admits when it has another role's rules and networks; empty:
 	// its own role's.
 	admitsAs string
+	// audited is set when its rules are in Audit mode (policy.Policy.Audited): its paths admit everybody, and the
+	// shadow evaluation must decide what enforcing would.
+	audited bool
 }
 
 func (s *shootUnderTest) hasACL() bool { return s.providerConfig != "" }
@@ -190,8 +193,11 @@ func (s *seedUnderTest) generate() {
 	owners := map[string]*shootUnderTest{}
 	for _, shoot := range s.shoots {
 		shoot.filters = nil
+		shoot.audited = false
 		if shoot.hasACL() {
-			inputs = append(inputs, renderInput(s, shoot, gardener))
+			input := renderInput(s, shoot, gardener)
+			shoot.audited = input.Policy.Audited()
+			inputs = append(inputs, input)
 			owners[envoyfilter.Name(shoot.technicalID)] = shoot
 		}
 	}

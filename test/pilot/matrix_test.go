@@ -31,6 +31,8 @@ type scenario struct {
 	name                    string
 	seed                    gardenerseed.Seed
 	protected, second, open gardenerseed.Shoot
+	// auditProtected puts the protected shoot's rules in Audit mode (auditedRules).
+	auditProtected bool
 }
 
 var scenarios = []scenario{
@@ -72,6 +74,12 @@ var scenarios = []scenario{
 		second:    gardenerseed.Shoot{Zone: "b"},
 		open:      gardenerseed.Shoot{ExposureClassHandler: "internet", Zone: "b"},
 	},
+	{
+		// Every kind of path, the shared nginx chain included, with one shoot auditing next to one enforcing.
+		name:           "the protected shoot audits its rules (Audit mode), on a seed that still runs nginx, wildcard certificate",
+		seed:           gardenerseed.Seed{NginxIngress: true, WildcardCertificate: true},
+		auditProtected: true,
+	},
 }
 
 // matrixShoots are the scenario's shoots: the protected one with every observability host (alertmanager, logging),
@@ -82,8 +90,12 @@ func (sc scenario) matrixShoots() []matrixShoot {
 	secondSpec.Name = second
 	secondSpec.Mutate = func(s *gardencorev1beta1.Shoot) { s.Spec.Networking.Nodes = new(secondNodes) }
 	openSpec.Name = open
+	rules := protectedRules
+	if sc.auditProtected {
+		rules = auditedRules
+	}
 	return []matrixShoot{
-		{role: protected, spec: protectedSpec, providerConfig: protectedRules, egress: protectedEgress},
+		{role: protected, spec: protectedSpec, providerConfig: rules, egress: protectedEgress},
 		{role: second, spec: secondSpec, providerConfig: secondRules, egress: secondEgress},
 		{role: open, spec: openSpec},
 	}
@@ -337,7 +349,7 @@ func sniVerdicts(s *seedUnderTest, shoot *shootUnderTest, srcs []source) []verdi
 				} else {
 					Expect(decision.Ran).To(BeEmpty(), path.host)
 				}
-				cells = append(cells, verdict{path: fmt.Sprintf("%s %s on %s", path.kind, path.host, gateway.Namespace), source: src.name, allowed: decision.Allowed, want: src.admittedBy(shoot)})
+				cells = append(cells, verdictOf(shoot, decision, fmt.Sprintf("%s %s on %s", path.kind, path.host, gateway.Namespace), src))
 			}
 		}
 	}
@@ -378,7 +390,7 @@ func sharedListenerVerdicts(s *seedUnderTest, shoot *shootUnderTest, srcs []sour
 				for _, src := range srcs {
 					decision, err := config.Decide(chain, src.request(map[string][]string{listener.header: form}))
 					Expect(err).NotTo(HaveOccurred())
-					cells = append(cells, verdict{path: fmt.Sprintf(":%d %s: %v on %s", listener.port, listener.header, form, gateway.Namespace), source: src.name, allowed: decision.Allowed, want: src.admittedBy(shoot)})
+					cells = append(cells, verdictOf(shoot, decision, fmt.Sprintf(":%d %s: %v on %s", listener.port, listener.header, form, gateway.Namespace), src))
 				}
 			}
 		}

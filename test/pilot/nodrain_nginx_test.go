@@ -90,6 +90,28 @@ var _ = Describe("The seed's nginx wildcard chain with istio's pilot", Ordered, 
 		Expect(sameListeners(withoutACL, office)).To(BeTrue(), "an ACL created or deleted")
 	})
 
+	It("admits everybody on the shoot's host of the wildcard chain in Audit, with the shadow verdict of Enforce, and changes no listener", func() {
+		for _, inline := range []bool{false, true} {
+			audit := input(allowedClient + "/32")
+			audit.Policy.Mode = acl.ModeAudit
+			audited, enforced := generateSeed(inline, audit), generateSeed(inline, input(allowedClient+"/32"))
+			if !inline {
+				Expect(sameListeners(office, audited)).To(BeTrue(), "switching to Audit")
+			}
+			for _, name := range []string{observabilityHost, strings.ToUpper(observabilityHost)} {
+				for _, client := range []string{allowedClient, deniedClient} {
+					request := from(client)
+					request.ServerName = name
+					decision, err := audited.Decide(chain(audited, pilot.TLSConnection(9443, name)), request)
+					Expect(err).NotTo(HaveOccurred())
+					Expect(decision.Allowed).To(BeTrue(), "%s from %s, inline %t", name, client, inline)
+					Expect(decision.Audited).To(BeTrue(), "%s from %s, inline %t", name, client, inline)
+					Expect(decision.ShadowAllowed).To(Equal(admits(enforced, name, client)), "%s from %s, inline %t", name, client, inline)
+				}
+			}
+		}
+	})
+
 	It("did change the wildcard chain with each shoot's own filter in it, before the slots", func() {
 		// The layout before the switch, and while gardener-resource-manager applies the slots: the check above can fail.
 		inlineOffice, inlineLab := generateSeed(true, input(allowedClient+"/32")), generateSeed(true, input(deniedClient+"/32"))

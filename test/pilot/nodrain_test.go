@@ -150,6 +150,32 @@ var _ = Describe("Changes of admitted sources and of ACL shoots on a seed of gar
 		expectSemantics(restored)
 	})
 
+	It("switches a shoot to Audit and back without changing a listener; in Audit its paths admit everybody and the shadow rules decide as Enforce did", func() {
+		audited := base.withShoot(protected, auditedRules, protectedEgress)
+		Expect(audited.shoot(protected).audited).To(BeTrue())
+
+		expectListenersIdentical(base, audited)
+		expectOwnResourceChanged(base, audited, protected)
+		Expect(expectSlotChanges(base, audited, protected)).To(BeNumerically(">", 0))
+		expectSemantics(audited)
+		// Cell by cell, the shadow verdict in Audit is the verdict in Enforce, and the other shoots' are unchanged.
+		for _, role := range []string{protected, second, open} {
+			for _, verdicts := range []func(*seedUnderTest, *shootUnderTest, []source) []verdict{sniVerdicts, sharedListenerVerdicts} {
+				enforced, audit := verdicts(base, base.shoot(role), sources), verdicts(audited, audited.shoot(role), sources)
+				Expect(audit).To(HaveLen(len(enforced)), role)
+				for i := range enforced {
+					Expect([]any{audit[i].path, audit[i].source, audit[i].allowed}).To(Equal([]any{enforced[i].path, enforced[i].source, enforced[i].allowed}), role)
+				}
+			}
+		}
+		// Also in the layouts before and while switching the seed to the slots.
+		for _, layout := range []sharedLayout{inlineOnly, switching} {
+			expectSemantics(audited.changed(func(s *seedUnderTest) { s.layout = layout }))
+		}
+
+		expectSameConfiguration(base, audited.withShoot(protected, protectedRules, protectedEgress))
+	})
+
 	It("decides every request on the shared listeners the same in every step of switching the seed to the slots", func() {
 		// The one listener change of the switch: inline filters only, then inline filters and slots while
 		// gardener-resource-manager applies the slots, then slots only once the controller saw them applied. No step may

@@ -66,13 +66,13 @@ var _ = Describe("The example manifests", func() {
 		files, err := filepath.Glob("*.yaml")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(files).To(ContainElements("controller-registration.yaml", "operator-extension.yaml", "shoot-ipv4.yaml", "shoot-ipv6.yaml",
-			"shoot-dual-stack.yaml", "shoot-deny-exception.yaml", "shoot-legacy.yaml"))
+			"shoot-dual-stack.yaml", "shoot-deny-exception.yaml", "shoot-legacy.yaml", "shoot-audit.yaml"))
 		for _, file := range files {
 			Expect(documents(file)).NotTo(BeEmpty(), file)
 		}
 	})
 
-	It("are shoots whose ACL rules are valid, with no warnings but the legacy form's", func() {
+	It("are shoots whose ACL rules are valid, with no warnings but the legacy form's and Audit mode's", func() {
 		shoots, err := filepath.Glob("shoot-*.yaml")
 		Expect(err).NotTo(HaveOccurred())
 		for _, file := range shoots {
@@ -84,7 +84,11 @@ var _ = Describe("The example manifests", func() {
 			Expect(extensions).To(HaveLen(1), file)
 			result := validation.ValidateShootExtensions(extensions, nil, validation.DefaultLimits())
 			Expect(result.Errors).To(BeEmpty(), file)
-			if file != "shoot-legacy.yaml" {
+			switch file {
+			case "shoot-legacy.yaml":
+			case "shoot-audit.yaml":
+				Expect(result.Warnings.Strings()).To(ConsistOf(HavePrefix("spec.extensions[0].providerConfig.mode: the rules are audited")), file)
+			default:
 				Expect(result.Warnings).To(BeEmpty(), file)
 			}
 		}

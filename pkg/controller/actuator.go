@@ -108,6 +108,7 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	// decode it with the acl API's scheme.
 	return a.updateProviderStatus(ctx, ex, &aclv1alpha1.ACLStatus{
 		TypeMeta:              metav1.TypeMeta{APIVersion: aclv1alpha1.SchemeGroupVersion.String(), Kind: aclStatusKind},
+		Mode:                  aclv1alpha1.Mode(validated.Policy.Mode),
 		IPv4Prefixes:          len(validated.Policy.IPv4),
 		IPv6Prefixes:          len(validated.Policy.IPv6),
 		Hash:                  validated.Policy.Hash(),

@@ -196,9 +196,27 @@ var _ = Describe("The actuator", func() {
 			status := &acl.ACLStatus{}
 			_, _, err := serializer.NewCodecFactory(scheme).UniversalDecoder().Decode(providerStatus.Raw, nil, status)
 			Expect(err).NotTo(HaveOccurred())
+			Expect(status.Mode).To(Equal(acl.ModeEnforce))
 			Expect(status.IPv4Prefixes).To(Equal(1))
 			Expect(status.IPv6Prefixes).To(Equal(1))
 			Expect(status.Hash).To(HaveLen(64))
+		})
+
+		It("reports Audit mode in the status, with the warning that nothing is blocked, and the same rules' hash", func(ctx context.Context) {
+			Expect(reconcileShoot(ctx)).To(Succeed())
+			enforced := &aclv1alpha1.ACLStatus{}
+			Expect(json.Unmarshal(latest(ctx).Status.ProviderStatus.Raw, enforced)).To(Succeed())
+
+			current := latest(ctx)
+			current.Spec.ProviderConfig = &runtime.RawExtension{Raw: []byte(strings.Replace(allowOffice, typed, typed+`,"mode":"Audit"`, 1))}
+			Expect(seed.Update(ctx, current)).To(Succeed())
+			Expect(reconcileShoot(ctx)).To(Succeed())
+
+			audited := &aclv1alpha1.ACLStatus{}
+			Expect(json.Unmarshal(latest(ctx).Status.ProviderStatus.Raw, audited)).To(Succeed())
+			Expect(audited.Mode).To(Equal(aclv1alpha1.ModeAudit))
+			Expect(audited.Hash).To(Equal(enforced.Hash), "the hash identifies the allowed sources, whatever the mode")
+			Expect(audited.Warnings).To(ConsistOf(HavePrefix("spec.providerConfig.mode: the rules are audited")))
 		})
 
 		It("writes nothing when nothing changed", func(ctx context.Context) {

@@ -26,6 +26,9 @@ type ExplainResult struct {
 	Input Input `json:"input"`
 	// Valid is false when the controller refuses the rules; then there are errors and no decisions.
 	Valid bool `json:"valid"`
+	// Mode is the rules' mode, Enforce or Audit; in Audit the decisions are what the rules would decide, which Envoy
+	// counts (shadow_allowed, shadow_denied) without blocking anything.
+	Mode string `json:"mode,omitempty"`
 	// Allowed is true when every query is admitted.
 	Allowed bool `json:"allowed"`
 	// Decisions has one entry per --ip value, in the order given.
@@ -84,8 +87,9 @@ filters do: the sources that are always admitted (the shoot's node networks and 
 and when given the Seed's node and pod networks, the Infrastructure's egress CIDRs, the seed's kube-system/shoot-info
 ConfigMap and --additional-allowed-cidrs) and the compiled rules. Each answer starts with a line "ALLOWED <ip>" or
 "DENIED <ip>", followed by the source or rule entry that decided and the reason. A CIDR is ALLOWED only when every
-address in it is. Findings go to standard error. With -o json or -o yaml it prints one ExplainResult document
-(docs/usage.md) instead. Exit status 1 when any --ip is denied.`,
+address in it is. Rules in Audit mode are decided as if enforced, after a line that says so. Findings go to standard
+error. With -o json or -o yaml it prints one ExplainResult document (docs/usage.md) instead. Exit status 1 when any
+--ip is denied.`,
 		Example: `  aclctl explain --ip 203.0.113.7 shoot.yaml
   aclctl explain --ip 203.0.113.7 --ip 2001:db8::1 --ip 198.51.100.0/24 shoot.yaml seed.yaml
   aclctl explain --ip 2001:db8::1 providerconfig.yaml
@@ -122,6 +126,7 @@ address in it is. Findings go to standard error. With -o json or -o yaml it prin
 				Warnings:  warningFindings(checked.Warnings),
 			}
 			if result.Valid {
+				result.Mode = string(checked.Policy.Mode)
 				alwaysAllowed, err := exposure.ReadAlwaysAllowed(exposure.Sources{
 					Shoot: checked.in.versioned, Seed: checked.set.seed, Infrastructure: checked.set.infrastructureOf(checked.in),
 					SeedShootInfo: checked.set.shootInfo, Additional: additional,
@@ -142,6 +147,9 @@ address in it is. Findings go to standard error. With -o json or -o yaml it prin
 					return err
 				}
 			} else {
+				if checked.Policy != nil && checked.Policy.Audited() {
+					fmt.Fprintf(command.OutOrStdout(), "mode: %s: the rules block nothing; DENIED is what they would refuse once enforced (counted as shadow_denied)\n\n", acl.ModeAudit)
+				}
 				for i, decision := range result.Decisions {
 					if i > 0 {
 						fmt.Fprintln(command.OutOrStdout())

@@ -81,6 +81,15 @@ var _ = Describe("Shoot handler", func() {
 		Expect(reviewCount("CREATE", "denied")).To(Equal(1.0))
 	})
 
+	It("allows rules in Audit mode with a warning that they block nothing, on create and on every update", func() {
+		shoot := shootJSON("audit", aclExtension(`{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","mode":"Audit","rules":[{"action":"ALLOW","cidrs":["192.0.2.0/24"]}]}`))
+		for _, review := range []admission.Request{request(admissionv1.Create, shoot, nil), request(admissionv1.Update, shoot, shoot)} {
+			response := handler.Handle(ctx, review)
+			Expect(response.Allowed).To(BeTrue())
+			Expect(response.Warnings).To(ConsistOf(HavePrefix("spec.extensions[0].providerConfig.mode: the rules are audited")))
+		}
+	})
+
 	It("skips disabled acl extensions", func() {
 		extension := aclExtension(`{"rule":"not an object"}`)
 		extension.Disabled = ptr.To(true)

@@ -105,15 +105,19 @@ var _ = Describe("Shoot admission through gardener-apiserver", Ordered, func() {
 	It("creates every example Shoot as shipped, through the webhook", func(ctx context.Context) {
 		files, err := fs.Glob(example.FS, "shoot-*.yaml")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(files).To(HaveLen(5))
+		Expect(files).To(HaveLen(6))
 		for _, file := range files {
 			objects, err := testenv.ExampleObjects(file)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(objects).To(HaveLen(1))
 			Expect(c.Create(ctx, objects[0])).To(Succeed(), file)
 			Expect(objects[0].GetLabels()).To(HaveKeyWithValue("extensions.extensions.gardener.cloud/acl", "true"), file)
+			warnings := recorder.Take()
+			if file == "shoot-audit.yaml" {
+				// The person who writes rules in Audit mode learns from kubectl that they block nothing.
+				Expect(warnings).To(ConsistOf(HavePrefix("spec.extensions[0].providerConfig.mode: the rules are audited")), file)
+			}
 		}
-		recorder.Take()
 	})
 
 	It("creates a Shoot with the legacy form used by shoots in the field", func(ctx context.Context) {

@@ -103,6 +103,8 @@ func (a *actuator) reconcile(ctx context.Context, log logr.Logger, ex *extension
 	log.V(1).Info("Deployed EnvoyFilters", "gateways", len(filters), "ipv4Prefixes", len(validated.Policy.IPv4), "ipv6Prefixes", len(validated.Policy.IPv6))
 	recordRenderedPrefixes(ex.Namespace, input)
 	recordClientAddressesHidden(ex.Namespace, found)
+	egressUnknown.WithLabelValues(ex.Namespace).Set(boolGauge(alwaysAllowed.EgressUnknown))
+	audited.WithLabelValues(ex.Namespace).Set(boolGauge(validated.Policy.Audited()))
 
 	// The status is encoded with encoding/json, which writes apiVersion and kind only as set here, so that clients can
 	// decode it with the acl API's scheme.
@@ -188,11 +190,7 @@ func (a *actuator) Restore(ctx context.Context, log logr.Logger, ex *extensionsv
 func recordClientAddressesHidden(namespace string, found exposure.Exposure) {
 	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
 	for _, gateway := range found.Gateways {
-		hidden := 0.0
-		if slices.Contains(found.ClientAddressesHidden, gateway.Namespace) {
-			hidden = 1
-		}
-		clientAddressesHidden.WithLabelValues(namespace, gateway.Namespace).Set(hidden)
+		clientAddressesHidden.WithLabelValues(namespace, gateway.Namespace).Set(boolGauge(slices.Contains(found.ClientAddressesHidden, gateway.Namespace)))
 	}
 }
 
@@ -214,6 +212,16 @@ func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
 func forgetMetrics(namespace string) {
 	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": namespace})
 	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
+	egressUnknown.DeleteLabelValues(namespace)
+	audited.DeleteLabelValues(namespace)
+}
+
+// boolGauge is a gauge's value for a condition: 1 when it holds.
+func boolGauge(condition bool) float64 {
+	if condition {
+		return 1
+	}
+	return 0
 }
 
 // sameJSON tells whether two JSON documents hold the same value, whatever the order of their keys.

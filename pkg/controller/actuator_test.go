@@ -19,6 +19,7 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	resourcemanagerpredicate "github.com/gardener/gardener/pkg/resourcemanager/predicate"
 	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
@@ -32,6 +33,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/install"
@@ -217,6 +219,32 @@ var _ = Describe("The actuator", func() {
 			Expect(audited.Mode).To(Equal(aclv1alpha1.ModeAudit))
 			Expect(audited.Hash).To(Equal(enforced.Hash), "the hash identifies the allowed sources, whatever the mode")
 			Expect(audited.Warnings).To(ConsistOf(HavePrefix("spec.providerConfig.mode: the rules are audited")))
+
+			// Operators see the shoots whose rules block nothing, next to the other states of the shoot's protection.
+			Expect(testutil.GatherAndCount(metrics.Registry, "gardener_extension_acl_controller_audited")).To(BeNumerically(">=", 1))
+			Expect(gaugeValue("gardener_extension_acl_controller_audited", shoot.TechnicalID())).To(Equal(1.0))
+			egressUnknown := 0.0
+			if audited.EgressUnknown {
+				egressUnknown = 1
+			}
+			Expect(gaugeValue("gardener_extension_acl_controller_egress_unknown", shoot.TechnicalID())).To(Equal(egressUnknown))
+		})
+
+		It("exposes metrics that follow Prometheus' naming conventions (promlint)", func(ctx context.Context) {
+			Expect(reconcileShoot(ctx)).To(Succeed())
+			families, err := metrics.Registry.Gather()
+			Expect(err).NotTo(HaveOccurred())
+			var names []string
+			for _, family := range families {
+				if strings.HasPrefix(family.GetName(), "gardener_extension_acl_") {
+					names = append(names, family.GetName())
+				}
+			}
+			Expect(names).To(ContainElements("gardener_extension_acl_controller_operations_total", "gardener_extension_acl_controller_audited",
+				"gardener_extension_acl_controller_egress_unknown", "gardener_extension_acl_controller_rendered_prefixes"))
+			problems, err := testutil.GatherAndLint(metrics.Registry, names...)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(problems).To(BeEmpty())
 		})
 
 		It("writes nothing when nothing changed", func(ctx context.Context) {
@@ -376,3 +404,22 @@ var _ = Describe("The actuator", func() {
 		})
 	})
 })
+
+// gaugeValue returns the value of a controller gauge for a control plane namespace, or -1 when it has none.
+func gaugeValue(name, namespace string) float64 {
+	families, err := metrics.Registry.Gather()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	for _, family := range families {
+		if family.GetName() != name {
+			continue
+		}
+		for _, metric := range family.GetMetric() {
+			for _, label := range metric.GetLabel() {
+				if label.GetName() == "namespace" && label.GetValue() == namespace {
+					return metric.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	return -1
+}

@@ -38,10 +38,24 @@ var (
 		Name:      "client_addresses_hidden",
 		Help:      "1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by control plane namespace and ingress gateway namespace.",
 	}, []string{"namespace", "ingress_namespace"})
+
+	egressUnknown = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: constants.MetricsNamespace,
+		Subsystem: "controller",
+		Name:      "egress_unknown",
+		Help:      "1 when the shoot has workers but no egress CIDRs are known, so its nodes reach the control plane only if its rules allow them; by control plane namespace.",
+	}, []string{"namespace"})
+
+	audited = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: constants.MetricsNamespace,
+		Subsystem: "controller",
+		Name:      "audited",
+		Help:      "1 when the shoot's rules are in Audit mode: counted, blocking nothing; by control plane namespace.",
+	}, []string{"namespace"})
 )
 
 func init() {
-	metrics.Registry.MustRegister(operationsTotal, renderedPrefixes, clientAddressesHidden)
+	metrics.Registry.MustRegister(operationsTotal, renderedPrefixes, clientAddressesHidden, egressUnknown, audited)
 }
 
 // observe counts an operation and passes its error on.

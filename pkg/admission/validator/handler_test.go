@@ -134,6 +134,11 @@ var _ = Describe("Shoot handler", func() {
 
 	It("exposes its metrics", func() {
 		handler.Handle(ctx, request(admissionv1.Create, shootJSON("m", aclExtension(`{"rule":{"action":"ALLOW","type":"source_ip","cidrs":["10.0.0.0/8"]}}`)), nil))
-		Expect(testutil.GatherAndCount(registry, "gardener_extension_acl_admission_reviews_total", "gardener_extension_acl_admission_review_duration_seconds", "gardener_extension_acl_admission_warnings_total")).To(Equal(3))
+		names := []string{"gardener_extension_acl_admission_reviews_total", "gardener_extension_acl_admission_review_duration_seconds", "gardener_extension_acl_admission_warnings_total"}
+		Expect(testutil.GatherAndCount(registry, names...)).To(Equal(3))
+		// Names, units and help follow Prometheus' conventions.
+		problems, err := testutil.GatherAndLint(registry, names...)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(problems).To(BeEmpty())
 	})
 })

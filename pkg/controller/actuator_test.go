@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"regexp"
 	"strings"
 	"time"
 
@@ -19,9 +21,9 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	resourcemanagerpredicate "github.com/gardener/gardener/pkg/resourcemanager/predicate"
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -42,6 +44,7 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 	aclcontroller "github.com/gardener-community/gardener-extension-acl/pkg/controller"
 	"github.com/gardener-community/gardener-extension-acl/test/gardenerseed"
+	"github.com/gardener-community/gardener-extension-acl/test/monitoringqueries"
 	"github.com/gardener-community/gardener-extension-acl/test/testenv"
 )
 
@@ -230,16 +233,32 @@ var _ = Describe("The actuator", func() {
 			Expect(gaugeValue("gardener_extension_acl_controller_egress_unknown", shoot.TechnicalID())).To(Equal(egressUnknown))
 		})
 
-		It("exposes metrics that follow Prometheus' naming conventions (promlint)", func(ctx context.Context) {
+		It("gives the seed's monitoring alerts and a dashboard on metrics the controller exposes, all of them federated", func(ctx context.Context) {
 			Expect(reconcileShoot(ctx)).To(Succeed())
-			families, err := metrics.Registry.Gather()
+			exposed := exposedMetrics()
+			queries, err := monitoringqueries.Of(aclcontroller.MonitoringObjects(extensionNamespace))
 			Expect(err).NotTo(HaveOccurred())
-			var names []string
-			for _, family := range families {
-				if strings.HasPrefix(family.GetName(), "gardener_extension_acl_") {
-					names = append(names, family.GetName())
+			Expect(queries.Rules).To(HaveLen(1))
+			for _, rule := range queries.Rules[0].Groups[0].Rules {
+				Expect(rule.Labels).To(HaveKeyWithValue("visibility", "operator"), rule.Alert)
+			}
+			// Prometheus' own parsers check the expressions in test/pilot (the nested module that can have them); here:
+			// every metric they name exists, and the federation asks for it.
+			Expect(queries.Federated).To(ConsistOf(`{__name__=~"gardener_extension_acl_controller_.+"}`))
+			metricName := regexp.MustCompile(`gardener_extension_acl_[a-z_]+`)
+			for _, expression := range queries.Expressions {
+				names := metricName.FindAllString(expression, -1)
+				Expect(names).NotTo(BeEmpty(), expression)
+				for _, name := range names {
+					Expect(exposed).To(ContainElement(name), expression)
+					Expect(name).To(HavePrefix("gardener_extension_acl_controller_"), expression)
 				}
 			}
+		})
+
+		It("exposes metrics that follow Prometheus' naming conventions (promlint)", func(ctx context.Context) {
+			Expect(reconcileShoot(ctx)).To(Succeed())
+			names := exposedMetrics()
 			Expect(names).To(ContainElements("gardener_extension_acl_controller_operations_total", "gardener_extension_acl_controller_audited",
 				"gardener_extension_acl_controller_egress_unknown", "gardener_extension_acl_controller_rendered_prefixes"))
 			problems, err := testutil.GatherAndLint(metrics.Registry, names...)
@@ -293,13 +312,17 @@ var _ = Describe("The actuator", func() {
 
 				breakInput(ctx)
 				writes = nil
+				refused, failed := operations("reconcile", "refused"), operations("reconcile", "error")
 				err := reconcileShoot(ctx)
 				Expect(err).To(MatchError(ContainSubstring(message)))
 				if configurationProblem {
-					// The shoot owner's to fix: gardener shows it as such and does not count it against the seed.
+					// The shoot owner's to fix: gardener shows it as such and does not count it against the seed, nor
+					// do the extension's metrics, on which the operators' alert fires.
 					Expect(v1beta1helper.ExtractErrorCodes(err)).To(ConsistOf(gardencorev1beta1.ErrorConfigurationProblem))
+					Expect([]float64{operations("reconcile", "refused"), operations("reconcile", "error")}).To(Equal([]float64{refused + 1, failed}))
 				} else {
 					Expect(v1beta1helper.ExtractErrorCodes(err)).To(BeEmpty())
+					Expect([]float64{operations("reconcile", "refused"), operations("reconcile", "error")}).To(Equal([]float64{refused, failed + 1}))
 				}
 				Expect(writes).To(BeEmpty())
 				Expect(deployed(ctx)).To(Equal(objects))
@@ -405,8 +428,23 @@ var _ = Describe("The actuator", func() {
 	})
 })
 
-// gaugeValue returns the value of a controller gauge for a control plane namespace, or -1 when it has none.
-func gaugeValue(name, namespace string) float64 {
+
+// exposedMetrics returns the names of the controller's metrics that have series.
+func exposedMetrics() []string {
+	families, err := metrics.Registry.Gather()
+	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	var names []string
+	for _, family := range families {
+		if strings.HasPrefix(family.GetName(), "gardener_extension_acl_") {
+			names = append(names, family.GetName())
+		}
+	}
+	return names
+}
+
+// metricValue returns the value of the controller's gauge or counter series with the given labels, -1 when there is
+// none.
+func metricValue(name string, want map[string]string) float64 {
 	families, err := metrics.Registry.Gather()
 	ExpectWithOffset(1, err).NotTo(HaveOccurred())
 	for _, family := range families {
@@ -414,12 +452,24 @@ func gaugeValue(name, namespace string) float64 {
 			continue
 		}
 		for _, metric := range family.GetMetric() {
+			labels := map[string]string{}
 			for _, label := range metric.GetLabel() {
-				if label.GetName() == "namespace" && label.GetValue() == namespace {
-					return metric.GetGauge().GetValue()
-				}
+				labels[label.GetName()] = label.GetValue()
+			}
+			if maps.Equal(labels, want) {
+				return metric.GetGauge().GetValue() + metric.GetCounter().GetValue()
 			}
 		}
 	}
 	return -1
+}
+
+// gaugeValue returns the value of a controller gauge for a control plane namespace, -1 when it has none.
+func gaugeValue(name, namespace string) float64 {
+	return metricValue(name, map[string]string{"namespace": namespace})
+}
+
+// operations returns the count of the actuator's operations with a result, 0 before the first.
+func operations(operation, result string) float64 {
+	return max(0, metricValue("gardener_extension_acl_controller_operations_total", map[string]string{"operation": operation, "result": result}))
 }

@@ -5,6 +5,10 @@
 package controller
 
 import (
+	"slices"
+
+	v1beta1helper "github.com/gardener/gardener/pkg/api/core/v1beta1/helper"
+	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
 	"github.com/prometheus/client_golang/prometheus"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -14,6 +18,9 @@ import (
 // Results of an actuator operation, the values of the result label.
 const (
 	resultSuccess = "success"
+	// resultRefused is an operation refused for a problem of the shoot's configuration, its owner's to fix (gardener's
+	// ERR_CONFIGURATION_PROBLEM, e.g. invalid rules): not a fault of the seed or the extension.
+	resultRefused = "refused"
 	resultError   = "error"
 )
 
@@ -22,7 +29,7 @@ var (
 		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "operations_total",
-		Help:      "Operations of the ACL actuator by operation (reconcile, delete, migrate, restore) and result (success, error).",
+		Help:      "Operations of the ACL actuator by operation (reconcile, delete, migrate, restore) and result (success, refused: the shoot's configuration is invalid, error).",
 	}, []string{"operation", "result"})
 
 	renderedPrefixes = prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -61,7 +68,11 @@ func init() {
 // observe counts an operation and passes its error on.
 func observe(operation string, err error) error {
 	result := resultSuccess
-	if err != nil {
+	switch {
+	case err == nil:
+	case slices.Contains(v1beta1helper.ExtractErrorCodes(err), gardencorev1beta1.ErrorConfigurationProblem):
+		result = resultRefused
+	default:
 		result = resultError
 	}
 	operationsTotal.WithLabelValues(operation, result).Inc()

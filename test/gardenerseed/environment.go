@@ -17,17 +17,20 @@ import (
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	"github.com/gardener/gardener/pkg/features"
 	gardenletfeatures "github.com/gardener/gardener/pkg/gardenlet/features"
-	"github.com/gardener/gardener/pkg/utils/managedresources"
 	secretsutils "github.com/gardener/gardener/pkg/utils/secrets"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/component-base/featuregate"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	fakeclient "sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+
+	"github.com/gardener-community/gardener-extension-acl/test/managedresourcedata"
 )
 
 var (
@@ -179,7 +182,7 @@ func (e *environment) written(ctx context.Context, c client.Client, obj client.O
 		// Objects of ManagedResources without class go into the shoot cluster, not into the seed.
 		return nil
 	}
-	objects, err := managedresources.GetObjects(ctx, c, mr.Namespace, mr.Name)
+	objects, err := managedResourceObjects(ctx, c, mr)
 	if err != nil {
 		return fmt.Errorf("failed to decode ManagedResource %s/%s: %w", mr.Namespace, mr.Name, err)
 	}
@@ -220,7 +223,7 @@ func (e *environment) managedResourceObjects(ctx context.Context) ([]client.Obje
 			// Objects of ManagedResources without class go into the shoot cluster, not into the seed.
 			continue
 		}
-		decoded, err := managedresources.GetObjects(ctx, e.client, mr.Namespace, mr.Name)
+		decoded, err := managedResourceObjects(ctx, e.client, &mr)
 		if err != nil {
 			return nil, fmt.Errorf("failed to decode ManagedResource %s/%s: %w", mr.Namespace, mr.Name, err)
 		}
@@ -356,4 +359,38 @@ func compareBool(a, b bool) int {
 	default:
 		return 1
 	}
+}
+
+// managedResourceObjects decodes the objects of a ManagedResource as gardener-resource-manager reads them
+// (test/managedresourcedata: every key a stream of YAML or JSON documents), typed by the client's scheme. gardener's
+// managedresources.GetObjects splits the data at "---" lines instead, which breaks on objects whose values hold such
+// a line (the aggregate Prometheus' additional scrape configs).
+func managedResourceObjects(ctx context.Context, c client.Client, mr *resourcesv1alpha1.ManagedResource) ([]client.Object, error) {
+	var objects []client.Object
+	for _, ref := range mr.Spec.SecretRefs {
+		secret := &corev1.Secret{}
+		if err := c.Get(ctx, client.ObjectKey{Namespace: mr.Namespace, Name: ref.Name}, secret); err != nil {
+			return nil, fmt.Errorf("failed to get secret %s/%s: %w", mr.Namespace, ref.Name, err)
+		}
+		documents, err := managedresourcedata.Decode(secret.Data)
+		if err != nil {
+			return nil, fmt.Errorf("failed to read secret %s/%s: %w", mr.Namespace, ref.Name, err)
+		}
+		for _, document := range documents {
+			gvk := (&unstructured.Unstructured{Object: document}).GroupVersionKind()
+			typed, err := c.Scheme().New(gvk)
+			if err != nil {
+				return nil, fmt.Errorf("failed to type %s of secret %s/%s: %w", gvk, mr.Namespace, ref.Name, err)
+			}
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(document, typed); err != nil {
+				return nil, fmt.Errorf("failed to convert %s of secret %s/%s: %w", gvk, mr.Namespace, ref.Name, err)
+			}
+			object, ok := typed.(client.Object)
+			if !ok {
+				return nil, fmt.Errorf("%s of secret %s/%s is not an object", gvk, mr.Namespace, ref.Name)
+			}
+			objects = append(objects, object)
+		}
+	}
+	return objects, nil
 }

@@ -18,6 +18,7 @@ import (
 	extensionscrds "github.com/gardener/gardener/pkg/component/extensions/crds"
 	"github.com/gardener/gardener/pkg/component/gardener/resourcemanager"
 	"github.com/gardener/gardener/pkg/component/networking/istio"
+	"github.com/gardener/gardener/pkg/component/observability/monitoring/prometheusoperator"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -33,7 +34,7 @@ type Seed struct {
 	Client client.Client
 }
 
-// StartSeed starts kube-apiserver and etcd and installs the extensions, ManagedResource and istio CRDs with the same
+// StartSeed starts kube-apiserver and etcd and installs the extensions, ManagedResource, istio and prometheus-operator CRDs with the same
 // deployers gardenlet uses, so the tests see exactly the schemas a seed serves.
 func StartSeed(ctx context.Context) (*Seed, error) {
 	if err := CheckAssets(); err != nil {
@@ -102,8 +103,8 @@ func stopAfter(stop func() error, err error) error {
 	return err
 }
 
-// InstallSeedCRDs installs the extensions, ManagedResource and istio CRDs with the deployers gardenlet uses and waits
-// until they are established.
+// InstallSeedCRDs installs the extensions, ManagedResource, istio and prometheus-operator CRDs with the deployers
+// gardenlet uses and waits until they are established.
 func InstallSeedCRDs(ctx context.Context, c client.Client) error {
 	extensions, err := extensionscrds.NewCRD(c, true, true)
 	if err != nil {
@@ -117,8 +118,12 @@ func InstallSeedCRDs(ctx context.Context, c client.Client) error {
 	if err != nil {
 		return fmt.Errorf("failed to load ManagedResource CRD: %w", err)
 	}
+	monitoring, err := prometheusoperator.NewCRDs(c)
+	if err != nil {
+		return fmt.Errorf("failed to load prometheus-operator CRDs: %w", err)
+	}
 
-	for _, deployer := range []component.DeployWaiter{extensions, istioCRDs, managedResources} {
+	for _, deployer := range []component.DeployWaiter{extensions, istioCRDs, managedResources, monitoring} {
 		if err := deployer.Deploy(ctx); err != nil {
 			return fmt.Errorf("failed to deploy CRDs: %w", err)
 		}

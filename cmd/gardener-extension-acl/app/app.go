@@ -84,6 +84,9 @@ func Run(ctx context.Context, options *Options) error {
 	}); err != nil {
 		return fmt.Errorf("failed to add the gateway reconciler: %w", err)
 	}
+	if err := aclcontroller.AddMonitoringToManager(mgr, config.Namespace); err != nil {
+		return fmt.Errorf("failed to add the monitoring deployment: %w", err)
+	}
 	if err := aclcontroller.AddOrphanReconcilerToManager(mgr); err != nil {
 		return fmt.Errorf("failed to add the orphan reconciler: %w", err)
 	}

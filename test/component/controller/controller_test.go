@@ -40,6 +40,14 @@ var _ = Describe("gardener-extension-acl", func() {
 		}).WithTimeout(30 * time.Second).Should(Succeed())
 	})
 
+	It("deploys the seed's monitoring objects with the chart's permissions", func(ctx context.Context) {
+		Eventually(func(g Gomega) {
+			managedResource := &resourcesv1alpha1.ManagedResource{}
+			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: heartbeatNamespace, Name: aclcontroller.MonitoringManagedResourceName}, managedResource)).To(Succeed())
+			g.Expect(managedResource.Spec.SecretRefs).NotTo(BeEmpty())
+		}).WithTimeout(30 * time.Second).Should(Succeed())
+	})
+
 	It("serves its health endpoints", func() {
 		Expect(testenv.CheckHealth(healthURL)).To(Succeed())
 	})

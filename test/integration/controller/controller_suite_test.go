@@ -64,6 +64,7 @@ var _ = BeforeSuite(func(ctx context.Context) {
 		Debounce: 200 * time.Millisecond,
 	})).To(Succeed())
 	Expect(aclcontroller.AddOrphanReconcilerToManager(mgr)).To(Succeed())
+	Expect(aclcontroller.AddMonitoringToManager(mgr, extensionNamespace)).To(Succeed())
 	Expect(testenv.CreateSeedIngress(ctx, c, seedLayout)).To(Succeed())
 	stopManager := testenv.RunManager(mgr)
 	DeferCleanup(func() { Expect(stopManager()).To(Succeed()) })

@@ -362,9 +362,9 @@ func compareBool(a, b bool) int {
 }
 
 // managedResourceObjects decodes the objects of a ManagedResource as gardener-resource-manager reads them
-// (test/managedresourcedata: every key a stream of YAML or JSON documents), typed by the client's scheme. gardener's
-// managedresources.GetObjects splits the data at "---" lines instead, which breaks on objects whose values hold such
-// a line (the aggregate Prometheus' additional scrape configs).
+// (test/managedresourcedata: every key a stream of YAML or JSON documents), typed by the client's scheme, so that a
+// fixture holds exactly what gardener-resource-manager would apply. gardener's managedresources.GetObjects splits the
+// data at "---" lines itself; both read the same for what gardener writes at the pinned versions.
 func managedResourceObjects(ctx context.Context, c client.Client, mr *resourcesv1alpha1.ManagedResource) ([]client.Object, error) {
 	var objects []client.Object
 	for _, ref := range mr.Spec.SecretRefs {

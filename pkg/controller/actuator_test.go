@@ -428,7 +428,6 @@ var _ = Describe("The actuator", func() {
 	})
 })
 
-
 // exposedMetrics returns the names of the controller's metrics that have series.
 func exposedMetrics() []string {
 	families, err := metrics.Registry.Gather()

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/netip"
 
+	xdsmatcherv3 "github.com/cncf/xds/go/xds/type/matcher/v3"
 	rbacconfigv3 "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	rbachttpv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
 	rbacnetworkv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
@@ -82,46 +83,35 @@ func insertions(filters ...*istionetworkingv1alpha3.EnvoyFilter) []insertion {
 }
 
 // allowedBy evaluates an inserted RBAC filter on a request as Envoy does: by its rules or, for the shared listeners'
-// slot filters, by its match tree; without either (an audited shoot's own filter) it admits everything.
+// slot filters, by its match tree; a filter with neither (an audited shoot's own filter) enforces nothing: Envoy's
+// "no engine, allowed by default".
 func allowedBy(in insertion, request envoyrbac.Request) bool {
-	var (
-		allowed bool
-		err     error
-	)
-	switch {
-	case in.network.GetMatcher() != nil:
-		allowed, err = envoyrbac.MatcherAllowed(in.network.GetMatcher(), request)
-	case in.network.GetRules() != nil:
-		allowed, err = envoyrbac.Allowed(in.network.GetRules(), request)
-	case in.http.GetMatcher() != nil:
-		allowed, err = envoyrbac.MatcherAllowed(in.http.GetMatcher(), request)
-	case in.http.GetRules() != nil:
-		allowed, err = envoyrbac.Allowed(in.http.GetRules(), request)
-	default:
-		// A filter with neither rules nor a match tree enforces nothing (Envoy's "no engine, allowed by default").
-		allowed = true
+	rules, matcher := in.network.GetRules(), in.network.GetMatcher()
+	if in.http != nil {
+		rules, matcher = in.http.GetRules(), in.http.GetMatcher()
 	}
-	ExpectWithOffset(1, err).NotTo(HaveOccurred())
-	return allowed
+	allowed, evaluated := evaluate(rules, matcher, request)
+	return allowed || !evaluated
 }
 
 // shadowAllowedBy evaluates the shadow rules or shadow match tree of an inserted RBAC filter as Envoy does for an
 // audited shoot; audits is false when the filter has neither, and Envoy evaluates nothing in shadow.
 func shadowAllowedBy(in insertion, request envoyrbac.Request) (allowed, audits bool) {
-	var err error
-	switch {
-	case in.network.GetShadowMatcher() != nil:
-		allowed, err = envoyrbac.MatcherAllowed(in.network.GetShadowMatcher(), request)
-	case in.network.GetShadowRules() != nil:
-		allowed, err = envoyrbac.Allowed(in.network.GetShadowRules(), request)
-	case in.http.GetShadowMatcher() != nil:
-		allowed, err = envoyrbac.MatcherAllowed(in.http.GetShadowMatcher(), request)
-	case in.http.GetShadowRules() != nil:
-		allowed, err = envoyrbac.Allowed(in.http.GetShadowRules(), request)
-	default:
-		return true, false
+	rules, matcher := in.network.GetShadowRules(), in.network.GetShadowMatcher()
+	if in.http != nil {
+		rules, matcher = in.http.GetShadowRules(), in.http.GetShadowMatcher()
 	}
-	ExpectWithOffset(1, err).NotTo(HaveOccurred())
+	allowed, audits = evaluate(rules, matcher, request)
+	return allowed || !audits, audits
+}
+
+// evaluate decides a request by a match tree or, without one, by rules; evaluated is false when there is neither.
+func evaluate(rules *rbacconfigv3.RBAC, matcher *xdsmatcherv3.Matcher, request envoyrbac.Request) (allowed, evaluated bool) {
+	if rules == nil && matcher == nil {
+		return false, false
+	}
+	allowed, err := envoyrbac.FilterAllowed(rules, matcher, request)
+	ExpectWithOffset(2, err).NotTo(HaveOccurred())
 	return allowed, true
 }
 

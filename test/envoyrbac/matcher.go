@@ -53,6 +53,15 @@ func MatcherAllowed(matcher *xdsmatcherv3.Matcher, request Request) (bool, error
 	}
 }
 
+// FilterAllowed reports whether an RBAC filter's configuration admits the request: its match tree when it has one,
+// its rules otherwise (Envoy refuses a filter with both). Either may be the shadow pair of a filter.
+func FilterAllowed(rules *rbacconfigv3.RBAC, matcher *xdsmatcherv3.Matcher, request Request) (bool, error) {
+	if matcher != nil {
+		return MatcherAllowed(matcher, request)
+	}
+	return Allowed(rules, request)
+}
+
 // resolve walks the match tree to its action.
 func resolve(matcher *xdsmatcherv3.Matcher, request Request) (*rbacconfigv3.Action, error) {
 	onMatch, err := firstMatch(matcher, request)

@@ -375,7 +375,7 @@ func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request
 		// Envoy evaluates the shadow engine first and counts its verdict, then the enforced one; a filter without an
 		// enforced engine allows ("no engine, allowed by default").
 		if f.audits() {
-			shadow, err := evaluate(f.ShadowRules, f.ShadowMatcher, seen)
+			shadow, err := envoyrbac.FilterAllowed(f.ShadowRules, f.ShadowMatcher, seen)
 			if err != nil {
 				return Decision{}, fmt.Errorf("failed to evaluate the shadow rules of RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
 			}
@@ -386,7 +386,7 @@ func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request
 		allowed := true
 		if f.Rules != nil || f.Matcher != nil {
 			var err error
-			if allowed, err = evaluate(f.Rules, f.Matcher, seen); err != nil {
+			if allowed, err = envoyrbac.FilterAllowed(f.Rules, f.Matcher, seen); err != nil {
 				return Decision{}, fmt.Errorf("failed to evaluate RBAC filter %s of chain %q: %w", f.Name, chain.GetName(), err)
 			}
 		}
@@ -398,14 +398,6 @@ func (c *Config) Decide(chain *listenerv3.FilterChain, request envoyrbac.Request
 		}
 	}
 	return decision, nil
-}
-
-// evaluate decides a request by rules or, when they are nil, by a match tree.
-func evaluate(rules *rbacconfigv3.RBAC, matcher *xdsmatcherv3.Matcher, request envoyrbac.Request) (bool, error) {
-	if matcher != nil {
-		return envoyrbac.MatcherAllowed(matcher, request)
-	}
-	return envoyrbac.Allowed(rules, request)
 }
 
 // StatPrefixes returns the stat prefixes of filters, e.g. to count the filters of one shoot by their "acl_<id>_"

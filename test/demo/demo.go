@@ -14,9 +14,11 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	gardencorev1beta1 "github.com/gardener/gardener/pkg/apis/core/v1beta1"
+	extensionsv1alpha1 "github.com/gardener/gardener/pkg/apis/extensions/v1alpha1"
 	"github.com/gardener/gardener/pkg/client/kubernetes"
 	istioapinetworkingv1alpha3 "istio.io/api/networking/v1alpha3"
 	istionetworkingv1alpha3 "istio.io/client-go/pkg/apis/networking/v1alpha3"
@@ -40,6 +42,8 @@ const (
 	MalformedProviderConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["10.1.2.3/8","2001:db8::1"]},{"action":"PERMIT","cidr":["192.0.2.0/24"]}]}`
 	// DualStackProviderConfig is the providerConfig of the demo's valid dual-stack shoot.
 	DualStackProviderConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48","203.0.113.128/25"]},{"action":"DENY","cidrs":["203.0.113.64/26"]}]}`
+	// AuditProviderConfig is DualStackProviderConfig in Audit mode: the rules are counted and block nothing.
+	AuditProviderConfig = `{"apiVersion":"acl.extensions.gardener.cloud/v1alpha1","kind":"ACLConfig","mode":"Audit","rules":[{"action":"ALLOW","cidrs":["203.0.113.0/24","2001:db8:1::/48","203.0.113.128/25"]},{"action":"DENY","cidrs":["203.0.113.64/26"]}]}`
 	// ShootTechnicalID is the control plane namespace of the demo's shoot.
 	ShootTechnicalID = "shoot--dev--demo"
 	ingressNamespace = "istio-ingress"
@@ -172,6 +176,33 @@ func Run(ctx context.Context, options Options) (err error) {
 	out.indent(fmt.Sprintf("lastOperation: %s %s", extension.Status.LastOperation.Type, extension.Status.LastOperation.State))
 	out.indent("providerStatus: " + string(extension.Status.ProviderStatus.Raw))
 
+	out.step("The owner switches the rules to Audit mode, to see what they would refuse before enforcing them; the API warns:")
+	if err := owner.Get(ctx, client.ObjectKeyFromObject(shoot), shoot); err != nil {
+		return err
+	}
+	shoot.Spec.Extensions[0].ProviderConfig = &runtime.RawExtension{Raw: []byte(AuditProviderConfig)}
+	if err := owner.Update(ctx, shoot); err != nil {
+		return fmt.Errorf("failed to switch the Shoot to Audit mode: %w", err)
+	}
+	for _, warning := range warnings.Take() {
+		out.indent("Warning: " + warning)
+	}
+
+	out.step("Playing gardenlet again: the Extension gets the new providerConfig; the filter on the shoot's own chains now carries the rules as shadow rules, which Envoy counts without refusing anything:")
+	if err := seedClient.Get(ctx, client.ObjectKeyFromObject(extension), extension); err != nil {
+		return err
+	}
+	extension.Spec.ProviderConfig = &runtime.RawExtension{Raw: []byte(AuditProviderConfig)}
+	if err := seedClient.Update(ctx, extension); err != nil {
+		return err
+	}
+	audited, err := waitForAudit(ctx, seedClient, extension)
+	if err != nil {
+		return err
+	}
+	out.indent(audited)
+	out.indent("providerStatus: " + string(extension.Status.ProviderStatus.Raw))
+
 	out.step(fmt.Sprintf("Done in %s.", time.Since(started).Round(time.Second)))
 	if options.Keep {
 		out.indent("Everything keeps running. Use it with:\n  export KUBECONFIG=" + kubeconfig + "\n  kubectl get shoots -A; kubectl get envoyfilters -A\nPress Ctrl-C to stop.")
@@ -246,6 +277,40 @@ func waitForEnvoyFilters(ctx context.Context, c client.Client) (*istionetworking
 		}
 		if time.Now().After(deadline) {
 			return nil, nil, fmt.Errorf("the EnvoyFilters did not appear within a minute: %w", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitForAudit waits until the Extension reports Audit mode and the shoot's own EnvoyFilter delivers its rules as
+// shadow rules, and returns that configuration patch as YAML; extension holds the Extension as last read.
+func waitForAudit(ctx context.Context, c client.Client, extension *extensionsv1alpha1.Extension) (string, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var shadowRules string
+		own := &istionetworkingv1alpha3.EnvoyFilter{}
+		err := errors.Join(c.Get(ctx, client.ObjectKeyFromObject(extension), extension), c.Get(ctx, client.ObjectKey{Namespace: ingressNamespace, Name: envoyfilter.Name(ShootTechnicalID)}, own))
+		if err == nil {
+			for _, patch := range own.Spec.ConfigPatches {
+				if patch.ApplyTo != istioapinetworkingv1alpha3.EnvoyFilter_EXTENSION_CONFIG {
+					continue
+				}
+				config, _ := patch.GetPatch().GetValue().GetFields()["typed_config"].GetStructValue().AsMap()["shadow_rules"].(map[string]any)
+				if config == nil {
+					continue
+				}
+				raw, err := yaml.Marshal(map[string]any{"shadow_rules": config})
+				if err != nil {
+					return "", err
+				}
+				shadowRules = string(raw)
+			}
+		}
+		if shadowRules != "" && extension.Status.ProviderStatus != nil && strings.Contains(string(extension.Status.ProviderStatus.Raw), `"mode":"Audit"`) {
+			return shadowRules, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("the Audit mode did not arrive within a minute: %w", err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -42,7 +42,11 @@ var _ = Describe("make demo", func() {
 			ContainSubstring(`address_prefix: 203.0.113.128`),
 			MatchRegexp(`lastOperation: (Create|Reconcile) Succeeded`),
 			ContainSubstring(`"ipv4Prefixes":2,"ipv6Prefixes":1`),
-			MatchRegexp(`==> 8\. Done in \d+s\.`),
+			ContainSubstring(`"mode":"Enforce"`),
+			ContainSubstring(`Warning: spec.extensions[0].providerConfig.mode: the rules are audited`),
+			ContainSubstring(`shadow_rules:`),
+			ContainSubstring(`"mode":"Audit"`),
+			MatchRegexp(`==> 10\. Done in \d+s\.`),
 		))
 		Expect(out.String()).NotTo(ContainSubstring("clientAddressesHidden"), "the demo's seed keeps client addresses")
 		GinkgoWriter.Print(out.String())

@@ -79,6 +79,7 @@ var _ = Describe("aclctl", func() {
 		Entry(nil, "explain-denied-by-deny", "", "explain", "--ip", "10.250.13.7", "testdata/shoot-valid.yaml"),
 		Entry(nil, "explain-denied-no-allow", "", "explain", "--ip", "2001:db9::1", "testdata/shoot-valid.yaml"),
 		Entry(nil, "explain-deny-only", "", "explain", "--ip", "203.0.113.1", "testdata/providerconfig-deny-only.yaml"),
+		Entry(nil, "diff-enforce-to-audit", "", "diff", "--old", "testdata/providerconfig-audit-enforced.yaml", "testdata/providerconfig-audit.yaml"),
 		Entry(nil, "explain-audit", "", "explain", "--ip", "203.0.113.7", "--ip", "203.0.113.130", "testdata/providerconfig-audit.yaml"),
 		Entry(nil, "output-explain-json-audit", "", "explain", "-o", "json", "--ip", "203.0.113.130", "testdata/providerconfig-audit.yaml"),
 		Entry(nil, "explain-mapped", "", "explain", "--ip", "::ffff:10.250.0.1", "testdata/shoot-valid.yaml"),

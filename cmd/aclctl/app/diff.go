@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"go4.org/netipx"
 
+	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl"
 	"github.com/gardener-community/gardener-extension-acl/pkg/apis/acl/validation"
 	"github.com/gardener-community/gardener-extension-acl/pkg/policy"
 )
@@ -37,6 +38,8 @@ type DiffSide struct {
 	Valid bool `json:"valid"`
 	// Type is the source address Envoy matches.
 	Type string `json:"type,omitempty"`
+	// Mode is Enforce or Audit: in Audit the rules block nothing, whatever they admit.
+	Mode string `json:"mode,omitempty"`
 	// Hash is the value the controller reports in providerStatus.hash.
 	Hash string `json:"hash,omitempty"`
 	// Errors make the rules invalid.
@@ -55,7 +58,8 @@ func newDiffCommand(limits *validation.Limits) *cobra.Command {
 		Short: "List the sources a change of the rules gains and loses",
 		Long: `diff compiles the rules of OLD and of the new Shoot or providerConfig as compile does (as the seed controller
 enforces them) and prints the source prefixes the change admits in addition, "+ <prefix>", and those it no longer
-admits, "- <prefix>", minimal and sorted, IPv4 first. No output means the rules admit the same sources. The sources
+admits, "- <prefix>", minimal and sorted, IPv4 first. No output means the rules admit the same sources; a change of
+the mode (Enforce, Audit) or of the source address Envoy matches is noted on standard error. The sources
 that are always admitted (seed, shoot nodes, --additional-allowed-cidrs) are not part of the rules and not compared.
 Findings of either side go to standard error after a line "==> <which one>". With -o json or -o yaml it prints one
 DiffResult document (docs/usage.md) instead. Exit status 1 when either side is invalid.`,
@@ -152,7 +156,7 @@ func diffSide(checked *checkedConfig) DiffSide {
 		Warnings: warningFindings(checked.Warnings),
 	}
 	if checked.Policy != nil {
-		side.Type, side.Hash = string(checked.Policy.Type), checked.Policy.Hash()
+		side.Type, side.Mode, side.Hash = string(checked.Policy.Type), string(checked.Policy.Mode), checked.Policy.Hash()
 	}
 	return side
 }
@@ -175,6 +179,10 @@ func printDiff(out, errOut io.Writer, old, current *checkedConfig, result DiffRe
 	}
 	if result.Old.Valid && result.New.Valid && result.Old.Type != result.New.Type {
 		fmt.Fprintf(errOut, "NOTE the source address Envoy matches changes from %s to %s: the same prefixes match other clients\n", result.Old.Type, result.New.Type)
+	}
+	if result.Old.Valid && result.New.Valid && result.Old.Mode != result.New.Mode {
+		// The prefixes below compare what the rules admit; what is enforced changes far more.
+		fmt.Fprintf(errOut, "NOTE the mode changes from %s to %s: in %s the rules block nothing\n", result.Old.Mode, result.New.Mode, acl.ModeAudit)
 	}
 	for _, prefix := range result.Gained {
 		fmt.Fprintf(out, "+ %s\n", prefix)

@@ -23,6 +23,8 @@ type CompileResult struct {
 	Valid bool `json:"valid"`
 	// Type is the source address Envoy matches: remote_ip, direct_remote_ip or source_ip.
 	Type string `json:"type,omitempty"`
+	// Mode is Enforce or Audit: in Audit the prefixes are counted, not enforced.
+	Mode string `json:"mode,omitempty"`
 	// Hash identifies the allowed sources and Type; the controller reports the same value in the Extension's
 	// status.providerStatus.hash.
 	Hash string `json:"hash,omitempty"`
@@ -94,7 +96,7 @@ func compileResult(checked *checkedConfig) CompileResult {
 		Warnings:     warningFindings(checked.Warnings),
 	}
 	if checked.Policy != nil {
-		result.Type = string(checked.Policy.Type)
+		result.Type, result.Mode = string(checked.Policy.Type), string(checked.Policy.Mode)
 		// The function the controller reports providerStatus.hash with (pkg/controller/actuator.go), on the policy of
 		// the same validation.EnforceProviderConfig call.
 		result.Hash = checked.Policy.Hash()

@@ -188,7 +188,7 @@ func (a *actuator) Restore(ctx context.Context, log logr.Logger, ex *extensionsv
 
 // recordClientAddressesHidden sets the gauge of ingress gateways that serve the shoot without seeing client addresses.
 func recordClientAddressesHidden(namespace string, found exposure.Exposure) {
-	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
+	clientAddressesHidden.DeletePartialMatch(map[string]string{shootNamespaceLabel: namespace})
 	for _, gateway := range found.Gateways {
 		clientAddressesHidden.WithLabelValues(namespace, gateway.Namespace).Set(boolGauge(slices.Contains(found.ClientAddressesHidden, gateway.Namespace)))
 	}
@@ -210,8 +210,8 @@ func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
 
 // forgetMetrics removes the gauges of a shoot that leaves the seed's care.
 func forgetMetrics(namespace string) {
-	renderedPrefixes.DeletePartialMatch(map[string]string{"namespace": namespace})
-	clientAddressesHidden.DeletePartialMatch(map[string]string{"namespace": namespace})
+	renderedPrefixes.DeletePartialMatch(map[string]string{shootNamespaceLabel: namespace})
+	clientAddressesHidden.DeletePartialMatch(map[string]string{shootNamespaceLabel: namespace})
 	egressUnknown.DeleteLabelValues(namespace)
 	audited.DeleteLabelValues(namespace)
 }

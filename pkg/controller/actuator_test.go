@@ -264,6 +264,22 @@ var _ = Describe("The actuator", func() {
 			problems, err := testutil.GatherAndLint(metrics.Registry, names...)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(problems).To(BeEmpty())
+
+			// Labels the seed Prometheus gives every target of gardener's PodMonitor "extensions": prometheus-operator's
+			// namespace, container and pod (generatePodMonitorConfig in its pkg/prometheus/promcfg.go), job, and
+			// Prometheus' instance. A metric label of the same name would be renamed to exported_<name> on the way.
+			families, err := metrics.Registry.Gather()
+			Expect(err).NotTo(HaveOccurred())
+			for _, family := range families {
+				if !strings.HasPrefix(family.GetName(), "gardener_extension_acl_") {
+					continue
+				}
+				for _, metric := range family.GetMetric() {
+					for _, label := range metric.GetLabel() {
+						Expect(label.GetName()).NotTo(BeElementOf("namespace", "container", "pod", "job", "instance"), family.GetName())
+					}
+				}
+			}
 		})
 
 		It("writes nothing when nothing changed", func(ctx context.Context) {
@@ -465,7 +481,7 @@ func metricValue(name string, want map[string]string) float64 {
 
 // gaugeValue returns the value of a controller gauge for a control plane namespace, -1 when it has none.
 func gaugeValue(name, namespace string) float64 {
-	return metricValue(name, map[string]string{"namespace": namespace})
+	return metricValue(name, map[string]string{"shoot_namespace": namespace})
 }
 
 // operations returns the count of the actuator's operations with a result, 0 before the first.

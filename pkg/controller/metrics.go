@@ -15,6 +15,12 @@ import (
 	"github.com/gardener-community/gardener-extension-acl/pkg/constants"
 )
 
+// shootNamespaceLabel is the label of the shoot's control plane namespace on the controller's per-shoot metrics. It is
+// not "namespace": prometheus-operator gives every target of a PodMonitor the label namespace, the namespace of the
+// scraped pod (generatePodMonitorConfig in pkg/prometheus/promcfg.go), and Prometheus then renames a metric's own
+// namespace label to exported_namespace, so the seed Prometheus would see every shoot under the extension's namespace.
+const shootNamespaceLabel = "shoot_namespace"
+
 // Results of an actuator operation, the values of the result label.
 const (
 	resultSuccess = "success"
@@ -36,29 +42,29 @@ var (
 		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "rendered_prefixes",
-		Help:      "Prefixes a shoot's EnvoyFilters admit, by control plane namespace and address family, always-allowed sources included.",
-	}, []string{"namespace", "family"})
+		Help:      "Prefixes a shoot's EnvoyFilters admit, by shoot control plane namespace and address family, always-allowed sources included.",
+	}, []string{shootNamespaceLabel, "family"})
 
 	clientAddressesHidden = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "client_addresses_hidden",
-		Help:      "1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by control plane namespace and ingress gateway namespace.",
-	}, []string{"namespace", "ingress_namespace"})
+		Help:      "1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by shoot control plane namespace and ingress gateway namespace.",
+	}, []string{shootNamespaceLabel, "ingress_namespace"})
 
 	egressUnknown = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "egress_unknown",
-		Help:      "1 when the shoot has workers but no egress CIDRs are known, so its nodes reach the control plane only if its rules allow them; by control plane namespace.",
-	}, []string{"namespace"})
+		Help:      "1 when the shoot has workers but no egress CIDRs are known, so its nodes reach the control plane only if its rules allow them; by shoot control plane namespace.",
+	}, []string{shootNamespaceLabel})
 
 	audited = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: constants.MetricsNamespace,
 		Subsystem: "controller",
 		Name:      "audited",
-		Help:      "1 when the shoot's rules are in Audit mode: counted, blocking nothing; by control plane namespace.",
-	}, []string{"namespace"})
+		Help:      "1 when the shoot's rules are in Audit mode: counted, blocking nothing; by shoot control plane namespace.",
+	}, []string{shootNamespaceLabel})
 )
 
 func init() {

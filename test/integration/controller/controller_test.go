@@ -102,7 +102,7 @@ func renderedPrefixesGauge(namespace, family string) prometheus.Collector {
 			for _, label := range metric.GetLabel() {
 				labels[label.GetName()] = label.GetValue()
 			}
-			if labels["namespace"] == namespace && labels["family"] == family {
+			if labels["shoot_namespace"] == namespace && labels["family"] == family {
 				gauge.Set(metric.GetGauge().GetValue())
 			}
 		}

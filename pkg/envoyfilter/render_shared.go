@@ -45,9 +45,9 @@ func SharedFilterName(port uint32, slot SharedSlot) string {
 // filter per shard (SharedSNIFilterName), configured with the match tree of the shard's shoots' server names
 // (SharedSNIMatcher). The checks of audited shoots (SharedShoot.Audit) go into the same configurations' shadow match
 // trees, which Envoy evaluates and counts without refusing anything. A rule change, a switch between Enforce and
-// Audit, a new or a deleted ACL shoot changes only the configurations, which istio sends by ECDS. Every slot has its EnvoyFilter,
-// also without shoots (then it allows everything), so no inserted filter ever waits for a configuration that does not
-// exist. The filters have no default configuration: a listener whose shard configurations have not arrived stays
+// Audit, a new or a deleted ACL shoot changes only the configurations, which istio sends by ECDS. Every slot has its
+// EnvoyFilter, also without shoots (then it allows everything), so no inserted filter ever waits for a configuration
+// that does not exist. The filters have no default configuration: a listener whose shard configurations have not arrived stays
 // warming (a new gateway pod is not ready, an updated listener keeps serving its previous version).
 func RenderShared(gateway Gateway, shoots []SharedShoot) ([]*istionetworkingv1alpha3.EnvoyFilter, error) {
 	groups, err := RenderSharedGroups(gateway, shoots)
@@ -125,7 +125,6 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 		}
 		checks[shoot.TechnicalID] = check
 	}
-	enforced, audited := byMode(shardShoots)
 	var filters []*istionetworkingv1alpha3.EnvoyFilter
 	for _, listener := range gateway.sharedListeners() {
 		for _, slot := range SharedSlots() {
@@ -133,17 +132,13 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 				continue
 			}
 			name := SharedFilterName(listener.port, slot)
-			rbac := &rbachttpv3.RBAC{}
-			var err error
-			if rbac.Matcher, err = sharedListenerMatcher(listener.header, slot.Form, enforced, checks); err != nil {
+			matcher, shadow, err := byMode(shardShoots, func(shoots []SharedShoot) (*xdsmatcherv3.Matcher, error) {
+				return sharedListenerMatcher(listener.header, slot.Form, shoots, checks)
+			})
+			if err != nil {
 				return nil, err
 			}
-			if len(audited) > 0 {
-				if rbac.ShadowMatcher, err = sharedListenerMatcher(listener.header, slot.Form, audited, checks); err != nil {
-					return nil, err
-				}
-			}
-			config, err := extensionConfigPatch(name, rbac)
+			config, err := extensionConfigPatch(name, &rbachttpv3.RBAC{Matcher: matcher, ShadowMatcher: shadow})
 			if err != nil {
 				return nil, err
 			}
@@ -161,18 +156,11 @@ func RenderSharedGroup(gateway Gateway, shoots []SharedShoot, group int) ([]*ist
 			}
 		}
 		name := SharedSNIFilterName(sniShard)
-		rbac := &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_"}
-		enforced, audited := byMode(sniShoots)
-		var err error
-		if rbac.Matcher, err = SharedSNIMatcher(enforced); err != nil {
+		matcher, shadow, err := byMode(sniShoots, SharedSNIMatcher)
+		if err != nil {
 			return nil, err
 		}
-		if len(audited) > 0 {
-			if rbac.ShadowMatcher, err = SharedSNIMatcher(audited); err != nil {
-				return nil, err
-			}
-		}
-		config, err := extensionConfigPatch(name, rbac)
+		config, err := extensionConfigPatch(name, &rbacnetworkv3.RBAC{StatPrefix: strings.ReplaceAll(name, "-", "_") + "_", Matcher: matcher, ShadowMatcher: shadow})
 		if err != nil {
 			return nil, err
 		}

@@ -71,9 +71,11 @@ type SharedShoot struct {
 	Audit bool
 }
 
-// byMode splits shoots into those whose rules are enforced and those that are audited, keeping their order: the
-// former go into a filter's match tree, the latter into its shadow match tree.
-func byMode(shoots []SharedShoot) (enforced, audited []SharedShoot) {
+// byMode builds the match trees of a filter that several shoots share: its match tree from the shoots whose rules are
+// enforced and, when some shoots are audited, its shadow match tree from those (nil otherwise, so that a seed without
+// audited shoots renders as before Audit mode existed).
+func byMode(shoots []SharedShoot, build func([]SharedShoot) (*xdsmatcherv3.Matcher, error)) (matcher, shadow *xdsmatcherv3.Matcher, err error) {
+	var enforced, audited []SharedShoot
 	for _, shoot := range shoots {
 		if shoot.Audit {
 			audited = append(audited, shoot)
@@ -81,7 +83,11 @@ func byMode(shoots []SharedShoot) (enforced, audited []SharedShoot) {
 			enforced = append(enforced, shoot)
 		}
 	}
-	return enforced, audited
+	if matcher, err = build(enforced); err != nil || len(audited) == 0 {
+		return matcher, nil, err
+	}
+	shadow, err = build(audited)
+	return matcher, shadow, err
 }
 
 // Shard returns the shard of a shoot's rules on the shared listeners. The hash is SHA-256: technical IDs differ in a few

@@ -52,8 +52,9 @@ var alertLabels = map[string]string{"service": monitoringName, "severity": "warn
 //     (pkg/gardenlet/controller/seed/seed/components.go), which federates the controller's metrics from the seed
 //     Prometheus, the one that scrapes extension pods (the PodMonitor "extensions" of
 //     pkg/component/observability/monitoring/prometheus/seed/podmonitors.go) and sends no alerts;
-//   - a PrometheusRule for the aggregate Prometheus with the alerts on failing reconciles and ineffective or lifted
-//     protection;
+//   - a PrometheusRule for the aggregate Prometheus with the alerts on operations failing for reasons of the seed, on
+//     shoots whose nodes may be locked out (unknown egress) and on gateways where the rules restrict nothing (hidden
+//     client addresses);
 //   - the ConfigMap of a dashboard for the seed's Plutono, which loads dashboards labelled
 //     dashboard.monitoring.gardener.cloud/seed from the garden namespace (pkg/component/observability/plutono).
 //

@@ -70,9 +70,13 @@ func ValidateShootExtensions(extensions, oldExtensions []ShootExtension, limits 
 	return result
 }
 
-// audited reports whether a providerConfig that was validated before is in Audit mode. Only the mode is decoded: the
-// legacy form has none and is enforced.
+// audited reports whether a providerConfig that was validated before is in Audit mode. Only the mode is decoded, and
+// only when the text holds the value at all: an unchanged Shoot update stays cheap however long its rules are. The
+// legacy form has no mode and is enforced.
 func audited(raw []byte) bool {
+	if !bytes.Contains(raw, []byte(acl.ModeAudit)) {
+		return false
+	}
 	var config struct {
 		Mode acl.Mode `json:"mode"`
 	}

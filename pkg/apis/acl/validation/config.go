@@ -206,12 +206,15 @@ func (v *configValidator) validateType(principalType acl.PrincipalType) {
 }
 
 func (v *configValidator) validateMode(mode acl.Mode) {
+	if mode == acl.ModeEnforce {
+		// The default needs no finding; returning before the path is built keeps the common case free of allocations.
+		return
+	}
 	path := v.decoded.ModePath(v.root)
 	if v.decoded.isUnreadable(path) {
 		return
 	}
 	switch mode {
-	case acl.ModeEnforce:
 	case acl.ModeAudit:
 		v.warnings = append(v.warnings, auditWarning(path))
 	default:

@@ -158,7 +158,7 @@ func SharedSNIRBAC(statPrefix string, hosts []string, principalType acl.Principa
 }
 
 // AuditNetworkRBAC makes a network RBAC filter audit its rules instead of enforcing them: they become its shadow
-// rules, which Envoy evaluates and counts (<stat_prefix>rbac.shadow_allowed, shadow_denied) without closing a
+// rules, which Envoy evaluates and counts (<stat_prefix>.rbac.shadow_allowed, shadow_denied) without closing a
 // connection, and the filter enforces nothing (an RBAC filter without rules admits everything).
 func AuditNetworkRBAC(filter *rbacnetworkv3.RBAC) {
 	filter.ShadowRules, filter.Rules = filter.Rules, nil

@@ -210,10 +210,9 @@ func recordRenderedPrefixes(namespace string, input envoyfilter.Input) {
 
 // forgetMetrics removes the gauges of a shoot that leaves the seed's care.
 func forgetMetrics(namespace string) {
-	renderedPrefixes.DeletePartialMatch(map[string]string{shootNamespaceLabel: namespace})
-	clientAddressesHidden.DeletePartialMatch(map[string]string{shootNamespaceLabel: namespace})
-	egressUnknown.DeleteLabelValues(namespace)
-	audited.DeleteLabelValues(namespace)
+	for _, gauge := range shootGauges {
+		gauge.DeletePartialMatch(map[string]string{shootNamespaceLabel: namespace})
+	}
 }
 
 // boolGauge is a gauge's value for a condition: 1 when it holds.

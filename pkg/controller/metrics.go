@@ -38,37 +38,35 @@ var (
 		Help:      "Operations of the ACL actuator by operation (reconcile, delete, migrate, restore) and result (success, refused: the shoot's configuration is invalid, error).",
 	}, []string{"operation", "result"})
 
-	renderedPrefixes = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: constants.MetricsNamespace,
-		Subsystem: "controller",
-		Name:      "rendered_prefixes",
-		Help:      "Prefixes a shoot's EnvoyFilters admit, by shoot control plane namespace and address family, always-allowed sources included.",
-	}, []string{shootNamespaceLabel, "family"})
+	renderedPrefixes = shootGauge("rendered_prefixes",
+		"Prefixes a shoot's EnvoyFilters admit, by shoot control plane namespace and address family, always-allowed sources included.", "family")
+	clientAddressesHidden = shootGauge("client_addresses_hidden",
+		"1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by shoot control plane namespace and ingress gateway namespace.", "ingress_namespace")
+	egressUnknown = shootGauge("egress_unknown",
+		"1 when the shoot has workers but no egress CIDRs are known, so its nodes reach the control plane only if its rules allow them; by shoot control plane namespace.")
+	audited = shootGauge("audited",
+		"1 when the shoot's rules are in Audit mode: counted, blocking nothing; by shoot control plane namespace.")
 
-	clientAddressesHidden = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: constants.MetricsNamespace,
-		Subsystem: "controller",
-		Name:      "client_addresses_hidden",
-		Help:      "1 when an ingress gateway that serves the shoot cannot see client addresses (externalTrafficPolicy Cluster without PROXY protocol), so its rules cannot tell clients apart; by shoot control plane namespace and ingress gateway namespace.",
-	}, []string{shootNamespaceLabel, "ingress_namespace"})
-
-	egressUnknown = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: constants.MetricsNamespace,
-		Subsystem: "controller",
-		Name:      "egress_unknown",
-		Help:      "1 when the shoot has workers but no egress CIDRs are known, so its nodes reach the control plane only if its rules allow them; by shoot control plane namespace.",
-	}, []string{shootNamespaceLabel})
-
-	audited = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Namespace: constants.MetricsNamespace,
-		Subsystem: "controller",
-		Name:      "audited",
-		Help:      "1 when the shoot's rules are in Audit mode: counted, blocking nothing; by shoot control plane namespace.",
-	}, []string{shootNamespaceLabel})
+	// shootGauges are the gauges with series per shoot, which forgetMetrics removes when the shoot leaves.
+	shootGauges = []*prometheus.GaugeVec{renderedPrefixes, clientAddressesHidden, egressUnknown, audited}
 )
 
+// shootGauge returns a controller gauge with series per shoot: its first label is the shoot's control plane namespace
+// (shootNamespaceLabel), followed by the given labels.
+func shootGauge(name, help string, labels ...string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: constants.MetricsNamespace,
+		Subsystem: "controller",
+		Name:      name,
+		Help:      help,
+	}, append([]string{shootNamespaceLabel}, labels...))
+}
+
 func init() {
-	metrics.Registry.MustRegister(operationsTotal, renderedPrefixes, clientAddressesHidden, egressUnknown, audited)
+	metrics.Registry.MustRegister(operationsTotal)
+	for _, gauge := range shootGauges {
+		metrics.Registry.MustRegister(gauge)
+	}
 }
 
 // observe counts an operation and passes its error on.
